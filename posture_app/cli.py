@@ -1,0 +1,435 @@
+"""The headless commands: log, report, export, import, simulate (DESIGN.md, Command line).
+
+Nothing here imports Qt, so every command starts fast. Bad input gets one line on stderr that
+names the problem, exit status 2, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from posture_app import __version__
+from posture_app.core.clock import Clock, SystemClock
+from posture_app.core.exchange import ExchangeError, from_json, to_csv, to_json
+from posture_app.core.model import (
+    STIFFNESS_MAX,
+    STIFFNESS_MIN,
+    Area,
+    Outcome,
+    StiffnessRating,
+    WaterLog,
+    new_id,
+)
+from posture_app.core.recorder import record
+from posture_app.core.settings import Settings, SettingsError, load_settings, read_settings_file
+from posture_app.core.simulate import answer_all, event_json, simulate
+from posture_app.core.stats import IsoWeek, WeekSummary, week_summary
+from posture_app.core.store import Store, StoreError
+from posture_app.core.trace import MAX_WATER_ML, TraceError, parse_trace
+from posture_app.paths import Paths, resolve_paths
+
+log = logging.getLogger(__name__)
+
+PROG = "posture-app"
+#: Longest note a rating may carry, in characters.
+MAX_NOTE = 2000
+_RESPONSES = {
+    "done": Outcome.DONE,
+    "snooze": Outcome.SNOOZED,
+    "skip": Outcome.SKIPPED,
+    "ignore": Outcome.IGNORED,
+}
+
+
+class UsageError(Exception):
+    """Bad input from the command line; the message is the one line the user sees."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line naming it (and exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+@dataclass(frozen=True)
+class Env:
+    """What a command runs against: clock, paths, and where to print."""
+
+    clock: Clock
+    paths: Paths
+    out: TextIO
+    err: TextIO
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar of DESIGN.md."""
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--basedir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="keep config, data and logs under DIR (also: $POSTURE_APP_BASEDIR)",
+    )
+    p = _Parser(
+        prog=PROG,
+        parents=[common],
+        description="A tray companion that times sitting and prompts posture checks, "
+        "stretches, breaks and water. With no command, it starts the tray app.",
+    )
+    p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    log_p = sub.add_parser("log", parents=[common], help="log stiffness or water")
+    what = log_p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=_Parser)
+    st = what.add_parser("stiffness", parents=[common], help="rate back stiffness 0-10")
+    st.add_argument("score", metavar="SCORE", type=_score, help="0 = none, 10 = worst imaginable")
+    st.add_argument("--area", choices=[a.value for a in Area], help="where you feel it")
+    st.add_argument("--note", default="", help="a short note")
+    st.add_argument("--at", metavar="ISO8601", type=_when, help="when (default: now)")
+    wa = what.add_parser("water", parents=[common], help="log water you drank")
+    wa.add_argument("ml", metavar="ML", nargs="?", type=_ml, help="millilitres (default: a glass)")
+
+    rep = sub.add_parser("report", parents=[common], help="weekly summary")
+    rep.add_argument("--week", metavar="YYYY-Www", type=_week, help="which week (default: this)")
+    rep.add_argument("--json", action="store_true", help="print one JSON object")
+
+    exp = sub.add_parser("export", parents=[common], help="export every record")
+    exp.add_argument("--format", choices=["csv", "json"], default="json")
+    exp.add_argument("--output", metavar="FILE", type=Path, help="write to FILE (default: stdout)")
+
+    imp = sub.add_parser("import", parents=[common], help="import a JSON export")
+    imp.add_argument("file", metavar="FILE.json", type=Path)
+
+    sim = sub.add_parser("simulate", parents=[common], help="play an activity trace")
+    sim.add_argument("trace", metavar="TRACE.jsonl", type=Path)
+    sim.add_argument(
+        "--respond",
+        choices=list(_RESPONSES),
+        default="done",
+        help="how every prompt but stiffness is answered (default: done)",
+    )
+    sim.add_argument("--settings", metavar="FILE", type=Path, help="settings to use")
+    return p
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse arguments; raise UsageError with one line on a mistake."""
+    return build_parser().parse_args(list(argv))
+
+
+def run(
+    args: argparse.Namespace,
+    *,
+    clock: Clock | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    environ: dict[str, str] | None = None,
+) -> int:
+    """Run a parsed headless command; return the exit status."""
+    env = Env(
+        clock=clock or SystemClock(),
+        paths=resolve_paths(getattr(args, "basedir", None), environ or dict(os.environ)),
+        out=out or sys.stdout,
+        err=err or sys.stderr,
+    )
+    commands = {
+        "log": _log,
+        "report": _report,
+        "export": _export,
+        "import": _import,
+        "simulate": _simulate,
+    }
+    try:
+        commands[args.command](args, env)
+    except (UsageError, SettingsError, StoreError, TraceError, ExchangeError) as exc:
+        print(f"{PROG}: {exc}", file=env.err)
+        return 2
+    except BrokenPipeError:  # e.g. `posture-app export | head`
+        return 0
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, **kw: object) -> int:
+    """Entry for headless commands (used by tests and by app.main)."""
+    try:
+        args = parse(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return run(args, **kw)  # type: ignore[arg-type]
+
+
+# --- argument types ---------------------------------------------------------------------------
+
+
+def _score(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not STIFFNESS_MIN <= value <= STIFFNESS_MAX:
+        raise argparse.ArgumentTypeError(
+            f"stiffness must be a whole number from {STIFFNESS_MIN} to {STIFFNESS_MAX} "
+            f"(got {text!r})"
+        )
+    return value
+
+
+def _ml(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_WATER_ML:
+        raise argparse.ArgumentTypeError(
+            f"water must be a whole number of millilitres from 1 to {MAX_WATER_ML} (got {text!r})"
+        )
+    return value
+
+
+def _when(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO 8601 time like 2026-11-23T08:30 (got {text!r})"
+        ) from None
+
+
+def _week(text: str) -> IsoWeek:
+    try:
+        return IsoWeek.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def _settings(env: Env) -> Settings:
+    settings, _warnings = load_settings(env.paths.settings_file)  # warnings are logged
+    return settings
+
+
+def _open_store(env: Env) -> Store:
+    store = Store.open(env.paths.database_file, now=env.clock.now())
+    if store.moved_aside is not None:
+        print(
+            f"{PROG}: the database could not be read; it was moved to {store.moved_aside} "
+            "and a new one was started",
+            file=env.err,
+        )
+    return store
+
+
+def _log(args: argparse.Namespace, env: Env) -> None:
+    now = env.clock.now()
+    if args.what == "stiffness":
+        at: datetime = args.at or now
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=now.tzinfo)
+        if at > now + timedelta(minutes=1):
+            raise UsageError("--at is in the future; a rating can only be for now or earlier")
+        if len(args.note) > MAX_NOTE:
+            raise UsageError(f"--note is longer than {MAX_NOTE} characters")
+        area = Area(args.area) if args.area else None
+        store = _open_store(env)
+        try:
+            store.add_stiffness(StiffnessRating(new_id(), at, args.score, area, args.note))
+        finally:
+            store.close()
+        where = f" ({area.value})" if area else ""
+        print(f"Logged stiffness {args.score}/10{where} at {_hm(at)}.", file=env.out)
+        return
+    settings = _settings(env)
+    ml = args.ml or settings.glass_ml
+    store = _open_store(env)
+    try:
+        store.add_water(WaterLog(new_id(), now, ml))
+        today = week_summary(store, IsoWeek.of(now.date())).days[now.weekday()].water_ml
+    finally:
+        store.close()
+    print(
+        f"Logged {ml} ml of water. Today: {today} ml of your {settings.water_goal_ml} ml goal.",
+        file=env.out,
+    )
+
+
+def _report(args: argparse.Namespace, env: Env) -> None:
+    week = args.week or IsoWeek.of(env.clock.now().date())
+    store = _open_store(env)
+    try:
+        summary = week_summary(store, week)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(summary.to_json(), ensure_ascii=False), file=env.out)
+    else:
+        env.out.write(format_week(summary, _settings(env)))
+
+
+def _export(args: argparse.Namespace, env: Env) -> None:
+    store = _open_store(env)
+    try:
+        records = store.records()
+    finally:
+        store.close()
+    if args.format == "csv":
+        text = to_csv(records)
+    else:
+        text = json.dumps(to_json(records), ensure_ascii=False, indent=1) + "\n"
+    if args.output is None:
+        env.out.write(text)
+        return
+    _write_atomically(args.output, text, bom=args.format == "csv")
+    n = sum(records.counts().values())
+    print(f"Exported {n} records to {args.output}.", file=env.err)
+
+
+def _import(args: argparse.Namespace, env: Env) -> None:
+    path: Path = args.file
+    try:
+        obj = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read it ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    try:
+        records = from_json(obj)
+    except ExchangeError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+    store = _open_store(env)
+    try:
+        added = store.import_records(records)
+    finally:
+        store.close()
+    new = sum(added.values())
+    known = sum(records.counts().values()) - new
+    print(f"Imported {new} new records ({known} were already there).", file=env.out)
+
+
+def _simulate(args: argparse.Namespace, env: Env) -> None:
+    path: Path = args.trace
+    try:
+        with path.open(encoding="utf-8") as f:
+            lines = parse_trace(f, name=str(path))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read it ({exc})") from None
+    settings = read_settings_file(args.settings) if args.settings else _settings(env)
+    store = _open_store(env)
+    try:
+        with store.transaction():
+            respond = answer_all(_RESPONSES[args.respond])
+            for event in simulate(lines, settings, respond, has_rating=store.has_rating):
+                record(store, event)
+                env.out.write(json.dumps(event_json(event), ensure_ascii=False) + "\n")
+    finally:
+        store.close()
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def format_week(summary: WeekSummary, settings: Settings) -> str:
+    """The text report: a table a terminal shows well."""
+    days = summary.days
+    first, last = days[0].date, days[-1].date
+    lines = [f"Week {summary.week}  ({first:%a %d %b} to {last:%a %d %b %Y})", ""]
+    t = summary.totals
+    if t.days_with_data == 0:
+        lines += [
+            "Nothing recorded this week yet.",
+            "Keep the app running in the tray, or log a rating now:",
+            f"  {PROG} log stiffness 3 --area lower-back",
+            "",
+        ]
+        return "\n".join(lines)
+    header = f"{'':10}{'Sitting':>9}{'Sessions':>10}{'Longest':>9}{'Breaks':>8}"
+    header += f"{'Prompts done':>14}{'Water':>8}{'Stiffness':>12}"
+    lines.append(header)
+    for d in days:
+        shown = sum(c.due for c in d.prompts.values())
+        done = sum(c.done for c in d.prompts.values())
+        lines.append(
+            f"{d.date:%a %d}".ljust(10)
+            + f"{_hours(d.sitting_minutes):>9}{d.sessions or '':>10}"
+            + f"{_hours(d.longest_session_minutes):>9}{d.natural_breaks or '':>8}"
+            + f"{(f'{done}/{shown}' if shown else ''):>14}{_litres(d.water_ml):>8}"
+            + f"{_pair(d.stiffness_morning, d.stiffness_evening):>12}"
+        )
+    shown = sum(c.due for c in t.prompts.values())
+    done = sum(c.done for c in t.prompts.values())
+    lines.append(
+        "Week".ljust(10)
+        + f"{_hours(t.sitting_minutes):>9}{t.sessions:>10}{_hours(t.longest_session_minutes):>9}"
+        + f"{t.natural_breaks:>8}{(f'{done}/{shown}' if shown else '-'):>14}"
+        + f"{_litres(t.water_ml):>8}"
+        + f"{_pair(_avg(t.stiffness_morning_avg), _avg(t.stiffness_evening_avg)):>12}"
+    )
+    lines += ["", "Stiffness: morning / evening, 0 (none) to 10 (worst)."]
+    per_day = round(t.water_ml / t.days_with_data)
+    lines.append(f"Water: {per_day} ml a day on average; your goal is {settings.water_goal_ml} ml.")
+    change = summary.change()
+    sat = change["sitting_minutes_per_day"]
+    if sat is not None:
+        word = "less" if sat < 0 else "more"
+        lines.append(f"Compared with last week: {abs(round(sat))} min {word} sitting a day.")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes // 60}h{minutes % 60:02d}" if minutes else "-"
+
+
+def _litres(ml: int) -> str:
+    return f"{ml / 1000:.2f} L" if ml else "-"
+
+
+def _pair(a: int | float | str | None, b: int | float | str | None) -> str:
+    if a is None and b is None:
+        return "-"
+    return f"{'-' if a is None else a} / {'-' if b is None else b}"
+
+
+def _avg(value: float | None) -> str | None:
+    return None if value is None else f"{value:g}"
+
+
+def _hm(at: datetime) -> str:
+    return f"{at:%a %d %b %H:%M}"
+
+
+def _write_atomically(path: Path, text: str, *, bom: bool) -> None:
+    """Write `text` to `path` through a temp file, so a half-written file never appears."""
+    path = path.expanduser()
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; name a file for --output")
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

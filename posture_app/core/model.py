@@ -1,0 +1,132 @@
+"""Values the core passes around: reminder kinds, outcomes, body areas and stored records."""
+
+from __future__ import annotations
+
+import uuid as _uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum, auto
+
+
+class Kind(StrEnum):
+    """What a prompt asks of the user."""
+
+    POSTURE = auto()
+    STRETCH = auto()
+    BREAK = auto()
+    EYES = auto()
+    HYDRATION = auto()
+    STIFFNESS = auto()
+
+
+#: Reminders that run on sitting time and are reset by a natural break.
+SITTING_KINDS: tuple[Kind, ...] = (Kind.POSTURE, Kind.STRETCH, Kind.BREAK, Kind.EYES)
+
+
+class Outcome(StrEnum):
+    """How a shown prompt ended."""
+
+    DONE = auto()
+    SNOOZED = auto()
+    SKIPPED = auto()
+    IGNORED = auto()
+
+
+class Area(StrEnum):
+    """Where the stiffness is felt."""
+
+    NECK = "neck"
+    SHOULDERS = "shoulders"
+    UPPER_BACK = "upper-back"
+    LOWER_BACK = "lower-back"
+    HIPS = "hips"
+    LEGS = "legs"
+    OTHER = "other"
+
+
+STIFFNESS_MIN = 0
+STIFFNESS_MAX = 10
+
+
+def new_id() -> str:
+    """A fresh record id (UUID4 as text)."""
+    return str(_uuid.uuid4())
+
+
+Span = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Session:
+    """A sitting session: first input after a natural break to the last input before the next.
+
+    `spans` are the awake stretches (a short sleep inside a session splits it);
+    `sitting_seconds` is their total length. `end` is None while the session is still open.
+    """
+
+    uuid: str
+    start: datetime
+    end: datetime | None
+    spans: tuple[Span, ...]
+    sitting_seconds: float
+
+
+@dataclass(frozen=True)
+class NaturalBreak:
+    """An away span of at least the natural-break length between two sessions of one day."""
+
+    uuid: str
+    start: datetime
+    end: datetime
+
+    @property
+    def seconds(self) -> float:
+        """Length of the break."""
+        return (self.end - self.start).total_seconds()
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One prompt shown to the user, and how it ended (None while it is still open)."""
+
+    uuid: str
+    kind: Kind
+    shown_at: datetime
+    outcome: Outcome | None = None
+    outcome_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WaterLog:
+    """Water the user drank."""
+
+    uuid: str
+    at: datetime
+    ml: int
+
+
+@dataclass(frozen=True)
+class StiffnessRating:
+    """A back-stiffness rating, 0 (none) to 10 (worst imaginable)."""
+
+    uuid: str
+    at: datetime
+    score: int
+    area: Area | None = None
+    note: str = field(default="")
+
+
+class Slot(StrEnum):
+    """The two daily stiffness ratings: morning is before 12:00 local, evening from 12:00 on."""
+
+    MORNING = auto()
+    EVENING = auto()
+
+
+#: Local time that splits the morning rating slot from the evening one.
+MIDDAY_HOUR = 12
+
+
+def slot_of(at: datetime) -> Slot:
+    """The rating slot a local time falls in."""
+    return Slot.MORNING if at.hour < MIDDAY_HOUR else Slot.EVENING

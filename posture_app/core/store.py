@@ -1,0 +1,462 @@
+"""Local storage in SQLite: versioned, migrated forward, and never lost to a bad file.
+
+One database file in the data directory. WAL mode and a busy timeout let the tray app and a
+command-line call write at the same time. The schema version lives in `PRAGMA user_version`;
+migrations run in order, each in its own transaction. A database from a newer version is
+refused untouched; a corrupt one is moved aside (never deleted) and a new one is made.
+
+Instants are stored twice: as UTC seconds (`*_ts`, for ordering and ranges) and as local ISO text
+with the offset of the moment (`*_local`, for local days that survive DST and travel).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from posture_app.core.model import (
+    MIDDAY_HOUR,
+    Area,
+    Kind,
+    NaturalBreak,
+    Outcome,
+    Prompt,
+    Session,
+    Slot,
+    StiffnessRating,
+    WaterLog,
+)
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+#: How long a writer waits for another process's write to finish.
+BUSY_TIMEOUT_MS = 5000
+_FILE_MODE = 0o600
+_DIR_MODE = 0o700
+
+
+class StoreError(Exception):
+    """A database that cannot be used; the message is one line for the user."""
+
+
+class StoreTooNew(StoreError):  # noqa: N818 - says what happened
+    """The database was written by a newer version of the app."""
+
+
+# --- schema -----------------------------------------------------------------------------------
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    """The first schema. Frozen: later changes get migrations of their own."""
+    kinds = ", ".join(f"'{k.value}'" for k in Kind)
+    outcomes = ", ".join(f"'{o.value}'" for o in Outcome)
+    _run_script(
+        conn,
+        f"""
+        CREATE TABLE sessions (
+            uuid TEXT PRIMARY KEY,
+            start_ts REAL NOT NULL,
+            start_local TEXT NOT NULL,
+            end_ts REAL,
+            end_local TEXT,
+            sitting_seconds REAL NOT NULL CHECK (sitting_seconds >= 0),
+            spans TEXT NOT NULL
+        );
+        CREATE INDEX sessions_start ON sessions (start_ts);
+        CREATE TABLE natural_breaks (
+            uuid TEXT PRIMARY KEY,
+            start_ts REAL NOT NULL,
+            start_local TEXT NOT NULL,
+            end_ts REAL NOT NULL,
+            end_local TEXT NOT NULL
+        );
+        CREATE INDEX natural_breaks_start ON natural_breaks (start_ts);
+        CREATE TABLE prompts (
+            uuid TEXT PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ({kinds})),
+            shown_ts REAL NOT NULL,
+            shown_local TEXT NOT NULL,
+            outcome TEXT CHECK (outcome IS NULL OR outcome IN ({outcomes})),
+            outcome_ts REAL,
+            outcome_local TEXT
+        );
+        CREATE INDEX prompts_shown ON prompts (shown_ts);
+        CREATE TABLE water (
+            uuid TEXT PRIMARY KEY,
+            at_ts REAL NOT NULL,
+            at_local TEXT NOT NULL,
+            ml INTEGER NOT NULL CHECK (ml > 0)
+        );
+        CREATE INDEX water_at ON water (at_ts);
+        CREATE TABLE stiffness (
+            uuid TEXT PRIMARY KEY,
+            at_ts REAL NOT NULL,
+            at_local TEXT NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+            area TEXT,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX stiffness_at ON stiffness (at_ts);
+        """
+    )
+
+
+#: MIGRATIONS[n] turns a version-n database into version n+1.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _migrate_0_to_1}
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Records:
+    """Every kind of record, as export and import see them."""
+
+    sessions: Sequence[Session] = ()
+    natural_breaks: Sequence[NaturalBreak] = ()
+    prompts: Sequence[Prompt] = ()
+    water: Sequence[WaterLog] = ()
+    stiffness: Sequence[StiffnessRating] = ()
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind."""
+        return {
+            "sessions": len(self.sessions),
+            "natural_breaks": len(self.natural_breaks),
+            "prompts": len(self.prompts),
+            "water": len(self.water),
+            "stiffness": len(self.stiffness),
+        }
+
+
+class Store:
+    """Owns the database connection; every read and write of user data goes through here."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, moved_aside: Path | None) -> None:
+        self._conn = conn
+        self.path = path
+        #: Where a corrupt database was moved when this one was made, to tell the user once.
+        self.moved_aside = moved_aside
+
+    # --- opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, now: datetime | None = None) -> Store:
+        """Open (creating or migrating) the database at `path`."""
+        moved: Path | None = None
+        if path.exists():
+            try:
+                conn = _connect(path)
+                version = _check(conn, path)
+            except sqlite3.DatabaseError as exc:
+                moved = _move_aside(path, now or datetime.now().astimezone())
+                log.warning("database %s was unreadable (%s); moved it to %s", path, exc, moved)
+            else:
+                conn.close()
+                if version > SCHEMA_VERSION:
+                    raise StoreTooNew(
+                        f"{path} was written by a newer version of posture-app (schema "
+                        f"{version}; this one reads up to {SCHEMA_VERSION}); it was left as it is"
+                    )
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=_DIR_MODE)
+        if not path.exists():
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, _FILE_MODE))
+        try:
+            conn = _connect(path)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            _migrate(conn)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the database {path}: {exc}") from None
+        return cls(conn, path, moved)
+
+    @classmethod
+    def in_memory(cls) -> Store:
+        """A throwaway database (tests, previews)."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        _migrate(conn)
+        return cls(conn, Path(":memory:"), None)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes: all of them land, or none."""
+        if self._conn.in_transaction:
+            yield
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def save_session(self, s: Session) -> None:
+        """Insert or update a session (an open one is saved again as it grows)."""
+        spans = json.dumps([[_iso(a), _iso(b)] for a, b in s.spans])
+        end_ts, end_local = _enc(s.end) if s.end else (None, None)
+        self._conn.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET"
+            " end_ts = excluded.end_ts, end_local = excluded.end_local,"
+            " sitting_seconds = excluded.sitting_seconds, spans = excluded.spans",
+            (s.uuid, *_enc(s.start), end_ts, end_local, s.sitting_seconds, spans),
+        )
+
+    def add_natural_break(self, b: NaturalBreak) -> None:
+        """Record a natural break."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO natural_breaks VALUES (?, ?, ?, ?, ?)",
+            (b.uuid, *_enc(b.start), *_enc(b.end)),
+        )
+
+    def save_prompt(self, p: Prompt) -> None:
+        """Insert a shown prompt, or record its outcome."""
+        out_ts, out_local = _enc(p.outcome_at) if p.outcome_at else (None, None)
+        self._conn.execute(
+            "INSERT INTO prompts VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET"
+            " outcome = excluded.outcome, outcome_ts = excluded.outcome_ts,"
+            " outcome_local = excluded.outcome_local WHERE prompts.outcome IS NULL",
+            (
+                p.uuid,
+                p.kind.value,
+                *_enc(p.shown_at),
+                p.outcome.value if p.outcome else None,
+                out_ts,
+                out_local,
+            ),
+        )
+
+    def add_water(self, w: WaterLog) -> None:
+        """Record water drunk."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO water VALUES (?, ?, ?, ?)", (w.uuid, *_enc(w.at), w.ml)
+        )
+
+    def add_stiffness(self, r: StiffnessRating) -> None:
+        """Record a stiffness rating."""
+        self._conn.execute(
+            "INSERT OR IGNORE INTO stiffness VALUES (?, ?, ?, ?, ?, ?)",
+            (r.uuid, *_enc(r.at), r.score, r.area.value if r.area else None, r.note),
+        )
+
+    def end_open_prompts(self, at: datetime) -> int:
+        """Mark prompts left open (the app stopped while they showed) as ignored."""
+        cur = self._conn.execute(
+            "UPDATE prompts SET outcome = 'ignored', outcome_ts = ?, outcome_local = ?"
+            " WHERE outcome IS NULL",
+            _enc(at),
+        )
+        return cur.rowcount
+
+    def import_records(self, records: Records) -> dict[str, int]:
+        """Add records not already stored (by uuid), all in one transaction; count what was new."""
+        added: dict[str, int] = {}
+        before = self._totals()
+        with self.transaction():
+            for s in records.sessions:
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        s.uuid,
+                        *_enc(s.start),
+                        *(_enc(s.end) if s.end else (None, None)),
+                        s.sitting_seconds,
+                        json.dumps([[_iso(a), _iso(b)] for a, b in s.spans]),
+                    ),
+                )
+            for b in records.natural_breaks:
+                self.add_natural_break(b)
+            for p in records.prompts:
+                self._conn.execute(
+                    "INSERT OR IGNORE INTO prompts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        p.uuid,
+                        p.kind.value,
+                        *_enc(p.shown_at),
+                        p.outcome.value if p.outcome else None,
+                        *(_enc(p.outcome_at) if p.outcome_at else (None, None)),
+                    ),
+                )
+            for w in records.water:
+                self.add_water(w)
+            for r in records.stiffness:
+                self.add_stiffness(r)
+        after = self._totals()
+        for table in after:
+            added[table] = after[table] - before[table]
+        return added
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def has_rating(self, day: date, slot: Slot) -> bool:
+        """Whether `day` (local) already has a rating in `slot`."""
+        morning = f"{MIDDAY_HOUR:02d}"
+        op = "<" if slot is Slot.MORNING else ">="
+        row = self._conn.execute(
+            f"SELECT 1 FROM stiffness WHERE substr(at_local, 1, 10) = ?"
+            f" AND substr(at_local, 12, 2) {op} ? LIMIT 1",
+            (day.isoformat(), morning),
+        ).fetchone()
+        return row is not None
+
+    def records(self, start: datetime | None = None, end: datetime | None = None) -> Records:
+        """Every record whose instant lies in [start, end) (all of them without bounds)."""
+        lo = start.timestamp() if start else float("-inf")
+        hi = end.timestamp() if end else float("inf")
+        q = self._conn.execute
+        return Records(
+            sessions=[
+                _session(r)
+                for r in q(
+                    "SELECT uuid, start_local, end_local, sitting_seconds, spans FROM sessions"
+                    " WHERE start_ts >= ? AND start_ts < ? ORDER BY start_ts",
+                    (lo, hi),
+                )
+            ],
+            natural_breaks=[
+                NaturalBreak(u, _dec(a), _dec(b))
+                for u, a, b in q(
+                    "SELECT uuid, start_local, end_local FROM natural_breaks"
+                    " WHERE start_ts >= ? AND start_ts < ? ORDER BY start_ts",
+                    (lo, hi),
+                )
+            ],
+            prompts=[
+                Prompt(
+                    u,
+                    Kind(k),
+                    _dec(shown),
+                    Outcome(o) if o else None,
+                    _dec(oat) if oat else None,
+                )
+                for u, k, shown, o, oat in q(
+                    "SELECT uuid, kind, shown_local, outcome, outcome_local FROM prompts"
+                    " WHERE shown_ts >= ? AND shown_ts < ? ORDER BY shown_ts",
+                    (lo, hi),
+                )
+            ],
+            water=[
+                WaterLog(u, _dec(a), ml)
+                for u, a, ml in q(
+                    "SELECT uuid, at_local, ml FROM water"
+                    " WHERE at_ts >= ? AND at_ts < ? ORDER BY at_ts",
+                    (lo, hi),
+                )
+            ],
+            stiffness=[
+                StiffnessRating(u, _dec(a), score, Area(area) if area else None, note)
+                for u, a, score, area, note in q(
+                    "SELECT uuid, at_local, score, area, note FROM stiffness"
+                    " WHERE at_ts >= ? AND at_ts < ? ORDER BY at_ts",
+                    (lo, hi),
+                )
+            ],
+        )
+
+    def _totals(self) -> dict[str, int]:
+        tables = ("sessions", "natural_breaks", "prompts", "water", "stiffness")
+        return {
+            t: int(self._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in tables
+        }
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def _check(conn: sqlite3.Connection, path: Path) -> int:
+    """Read the version and check the file is a sound database; raise DatabaseError if not."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    row = conn.execute("PRAGMA quick_check(1)").fetchone()
+    if row is None or row[0] != "ok":
+        raise sqlite3.DatabaseError(f"integrity check failed: {row[0] if row else 'no answer'}")
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        raise sqlite3.DatabaseError("not a posture-app database (it has tables but no version)")
+    return version
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run `;`-separated statements inside the caller's transaction (executescript would commit)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    while version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        log.info("database migrated from schema %d to %d", version, version + 1)
+        version += 1
+
+
+def _move_aside(path: Path, now: datetime) -> Path:
+    """Rename a bad database (and its WAL files) out of the way; never delete it."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def _enc(at: datetime) -> tuple[float, str]:
+    if at.tzinfo is None:
+        raise ValueError("stored times must be timezone-aware")
+    return at.timestamp(), _iso(at)
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat(timespec="milliseconds")
+
+
+def _dec(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _session(row: tuple[str, str, str | None, float, str]) -> Session:
+    uuid, start, end, seconds, spans = row
+    return Session(
+        uuid=uuid,
+        start=_dec(start),
+        end=_dec(end) if end else None,
+        spans=tuple((_dec(a), _dec(b)) for a, b in json.loads(spans)),
+        sitting_seconds=seconds,
+    )

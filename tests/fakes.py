@@ -1,0 +1,48 @@
+"""The test doubles, one of each: FakeClock, FakeIdle, and `day()` to write traces tersely."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from posture_app.core.clock import ManualClock
+from posture_app.core.trace import State, StateLine, StiffnessLine, TraceLine, WaterLine
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+class FakeClock(ManualClock):
+    """The one fake clock of the test suite (the core's ManualClock, started at a local time)."""
+
+    @classmethod
+    def at(cls, text: str, tz: ZoneInfo = BERLIN) -> FakeClock:
+        """A clock at local wall time `text` (ISO, no offset) in `tz`."""
+        return cls(local(text, tz))
+
+
+def local(text: str, tz: ZoneInfo = BERLIN) -> datetime:
+    """Aware local time from ISO text without an offset."""
+    return datetime.fromisoformat(text).replace(tzinfo=tz)
+
+
+def day(
+    start: str, *steps: tuple[str, float] | tuple[str, float, int], tz: ZoneInfo = BERLIN
+) -> list[TraceLine]:
+    """A trace from `start`: each step is (state, minutes), or ("water"|"stiffness", 0, value).
+
+    ("active", 75) holds active for 75 minutes; a log step happens at the current instant.
+    The trace ends after the last step.
+    """
+    at = local(start, tz)
+    lines: list[TraceLine] = []
+    for step in steps:
+        what, minutes = step[0], step[1]
+        if what == "water":
+            lines.append(WaterLine(at, int(step[2])))  # type: ignore[misc]
+        elif what == "stiffness":
+            lines.append(StiffnessLine(at, int(step[2])))  # type: ignore[misc]
+        else:
+            lines.append(StateLine(at, State(what)))
+        at = (at.astimezone(ZoneInfo("UTC")) + timedelta(minutes=minutes)).astimezone(tz)
+    lines.append(StateLine(at, State.END))
+    return lines
