@@ -1,0 +1,27 @@
+"""Test set-up: Qt offscreen, and every app directory redirected into a temp folder."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Offscreen Qt for every test; keep DISPLAY unset so D-Bus does not auto-launch (FIELD-NOTES).
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.pop("DISPLAY", None)
+os.environ.pop("WAYLAND_DISPLAY", None)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test touches the real config, data or log folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (
+        ("XDG_CONFIG_HOME", ".config"),
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_STATE_HOME", ".local/state"),
+        ("XDG_CACHE_HOME", ".cache"),
+    ):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.delenv("POSTURE_APP_BASEDIR", raising=False)
