@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("default", max_examples=150)
+settings.register_profile("thorough", max_examples=3000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Offscreen Qt for every test; keep DISPLAY unset so D-Bus does not auto-launch (FIELD-NOTES).
 os.environ["QT_QPA_PLATFORM"] = "offscreen"

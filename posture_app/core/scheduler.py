@@ -256,6 +256,9 @@ class Scheduler:
                 self._run(input_at, _Mode.ACTIVE)
             else:
                 self._run(input_at, _Mode.IDLE)
+                if input_at >= end - _EPS:
+                    # Input at this very instant belongs to the state observed now.
+                    self._locked, self._presenting = obs.locked, obs.presenting
                 self._arrive()
             self._run(end, _Mode.IDLE)
         self._set_flags(reading, obs, idle)
@@ -468,7 +471,7 @@ class Scheduler:
         if self._paused_until is not None:
             out.append(self._paused_until)
         evening = self._evening_time(now.date())
-        if evening is not None and self._evening_asked != now.date() and now < evening:
+        if evening is not None and self._evening_asked != now.date() and not _reached(now, evening):
             out.append(evening)
         if mode is _Mode.ACTIVE:
             out.append(_midnight_after(now))
@@ -513,7 +516,7 @@ class Scheduler:
             self._natural_break(last)
         if mode is _Mode.ACTIVE and self._day is not None and now.date() != self._day:
             self._new_day(now.date(), arriving=False)
-        if self._paused_until is not None and now >= self._paused_until:
+        if self._paused_until is not None and _reached(now, self._paused_until):
             self._paused_until = None
             log.info("pause ended")
         if not self._in_hours(now):
@@ -534,7 +537,7 @@ class Scheduler:
                 state.stage = _Stage.DUE
                 log.info("%s reminder due", kind)
         evening = self._evening_time(now.date())
-        if evening is not None and self._evening_asked != now.date() and now >= evening:
+        if evening is not None and self._evening_asked != now.date() and _reached(now, evening):
             self._evening_asked = now.date()
             self._ask_stiffness(Slot.EVENING, now.date())
         if present:
@@ -637,10 +640,10 @@ class Scheduler:
                 return None
             end = _at(day, window[1], self._anchor_wall)
             evening = _at(day, at, self._anchor_wall)
-            if end <= evening:
+            if _reached(evening, end):
                 earlier = shift(end, -EVENING_BEFORE_END.total_seconds())
                 noon = _at(day, time(MIDDAY_HOUR), self._anchor_wall)
-                return earlier if earlier >= noon else None
+                return earlier if _reached(earlier, noon) else None
             return evening
         return _at(day, at, self._anchor_wall)
 
@@ -662,7 +665,7 @@ class Scheduler:
         if self._presenting or self._locked:
             return False
         now = self._now()
-        if self._paused_until is not None and now < self._paused_until:
+        if self._paused_until is not None and not _reached(now, self._paused_until):
             return False
         return self._in_hours(now)
 
@@ -737,6 +740,15 @@ def _at(day: date, at: time, like: datetime) -> datetime:
     return datetime.combine(day, at, tzinfo=like.tzinfo)
 
 
+def _reached(now: datetime, deadline: datetime) -> bool:
+    """`now` is at or past `deadline`, compared as instants.
+
+    Python compares two datetimes that share a tzinfo as wall times, ignoring the fold, so the
+    second 02:10 of a DST fall-back would sort before 02:50; UTC timestamps do not.
+    """
+    return now.timestamp() >= deadline.timestamp()
+
+
 def _midnight_after(now: datetime) -> datetime:
     return datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
 
@@ -749,6 +761,6 @@ def _next_boundary(hours: WorkingHours, now: datetime) -> datetime | None:
         if window is None:
             continue
         for edge in (_at(day, window[0], now), _at(day, window[1], now)):
-            if edge > now:
+            if not _reached(now, edge):
                 return edge
     return None

@@ -96,20 +96,21 @@ class Player:
         if self._state is State.ASLEEP:
             self.clock.advance_to(at, asleep=True)
             return
+        # Compared as timestamps: datetimes sharing a zone compare as wall times across DST.
+        target = at.timestamp()
         while True:
-            now = self.clock.now()
-            nxt = at
+            now = self.clock.now().timestamp()
+            nxt = target
             wake = self.scheduler.next_wake()
-            if wake is not None and now < wake < nxt:
-                nxt = wake
-            if self._tick_every is not None and now + self._tick_every < nxt:
-                nxt = now + self._tick_every
-            if nxt >= at:
+            if wake is not None and now < wake.timestamp() < nxt:
+                nxt = wake.timestamp()
+            if self._tick_every is not None:
+                nxt = min(nxt, now + self._tick_every.total_seconds())
+            if nxt >= target:
                 break
-            self.clock.advance_to(nxt)
+            self.clock.advance(nxt - now)
             yield from self._tick()
-        if self.clock.now() < at:
-            self.clock.advance_to(at)
+        self.clock.advance_to(at)
 
     def _tick(self) -> Iterator[Event]:
         now = self.clock.now()
