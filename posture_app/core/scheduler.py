@@ -204,6 +204,7 @@ class Scheduler:
         self._presenting = False
         self._ongoing = False  # input arriving at self._t
         self._last_input: float | None = None
+        self._slept_since_input = False  # nobody is there until input follows a wake
         self._session: _OpenSession | None = None
         self._break_start: float | None = None  # set once an away span became a natural break
         self._day: date | None = None  # local day of the latest input
@@ -406,6 +407,8 @@ class Scheduler:
             self._session.span_start = None
         if mode is not _Mode.ACTIVE:
             self._ongoing = False
+        if mode is _Mode.ASLEEP and until > self._t + _EPS:
+            self._slept_since_input = True
         while self._t < until - _EPS:
             step_end = self._next_event(mode, until)
             self._accrue(step_end - self._t, mode)
@@ -551,7 +554,9 @@ class Scheduler:
         if mode is _Mode.ACTIVE:
             return True
         last = self._last_input
-        return last is not None and self._t - last < AWAY_AFTER.total_seconds() - _EPS
+        if last is None or self._slept_since_input:
+            return False
+        return self._t - last < AWAY_AFTER.total_seconds() - _EPS
 
     def _presence(self) -> Presence:
         if self._last is None:
@@ -571,6 +576,7 @@ class Scheduler:
             self._break_start = None
         self._last_input = t
         self._ongoing = True
+        self._slept_since_input = False
         if self._day != now.date():
             self._new_day(now.date(), arriving=True)
         if self._session is None:
