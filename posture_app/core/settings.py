@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum, auto
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -309,6 +310,37 @@ class _TimeRange:
 
 
 @dataclass(frozen=True)
+class _Choice:
+    """One of a fixed set of words (a StrEnum)."""
+
+    kind: type[StrEnum]
+
+    def _problem(self, name: str, value: object) -> SettingsError:
+        words = ", ".join(v.value for v in self.kind)
+        return SettingsError(f"{name} must be one of {words} (got {_show(value)})")
+
+    def check(self, name: str, value: object) -> None:
+        if not isinstance(value, self.kind):
+            raise self._problem(name, value)
+
+    def from_json(self, name: str, value: object) -> object:
+        if isinstance(value, str) and value in {v.value for v in self.kind}:
+            return self.kind(value)
+        raise self._problem(name, value)
+
+    def to_json(self, value: object) -> object:
+        return cast(StrEnum, value).value
+
+
+class Insistence(StrEnum):
+    """How hard prompts try to be seen."""
+
+    GENTLE = auto()  # notifications only; they go away by themselves
+    NORMAL = auto()  # a small note for quick checks, a window for stretches and breaks
+    FIRM = auto()  # windows for everything, kept on top until answered
+
+
+@dataclass(frozen=True)
 class _OptionalWorkingHours:
     """None (prompt any time) or a WorkingHours."""
 
@@ -366,6 +398,9 @@ class Settings:
     stiffness_evening_time: time = field(
         default=time(17, 0), metadata=_spec(_TimeRange(_EVENING_EARLIEST, _EVENING_LATEST))
     )
+    insistence: Insistence = field(default=Insistence.NORMAL, metadata=_spec(_Choice(Insistence)))
+    sound: bool = field(default=False, metadata=_spec(_Bool()))
+    icon_minutes: bool = field(default=False, metadata=_spec(_Bool()))
 
     def __post_init__(self) -> None:
         """Raise SettingsError naming the first field whose value is not allowed."""

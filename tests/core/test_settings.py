@@ -25,6 +25,7 @@ from posture_app.core.settings import (
     END_OF_DAY,
     MIGRATIONS,
     SETTINGS_VERSION,
+    Insistence,
     Settings,
     SettingsError,
     SettingsTooNew,
@@ -64,6 +65,9 @@ NON_DEFAULT: dict[str, object] = {
     "stiffness_morning": False,
     "stiffness_evening": False,
     "stiffness_evening_time": "18:30",
+    "insistence": "gentle",
+    "sound": True,
+    "icon_minutes": True,
 }
 
 BOOL_FIELDS = [
@@ -73,6 +77,8 @@ BOOL_FIELDS = [
     "eyes_enabled",
     "hydration_enabled",
     "stiffness_morning",
+    "sound",
+    "icon_minutes",
     "stiffness_evening",
 ]
 
@@ -156,6 +162,9 @@ def _expected_non_default() -> Settings:
         stiffness_morning=False,
         stiffness_evening=False,
         stiffness_evening_time=time(18, 30),
+        insistence=Insistence.GENTLE,
+        sound=True,
+        icon_minutes=True,
     )
 
 
@@ -181,7 +190,12 @@ def test_defaults() -> None:
 def test_non_default_fixture_covers_every_field() -> None:
     names = {f.name for f in dataclasses.fields(Settings)}
     assert set(NON_DEFAULT) == names
-    assert set(BOOL_FIELDS) | set(INT_RANGES) | {"working_hours", "stiffness_evening_time"} == names
+    assert (
+        set(BOOL_FIELDS)
+        | set(INT_RANGES)
+        | {"working_hours", "stiffness_evening_time", "insistence"}
+        == names
+    )
     expected = _expected_non_default()
     for name in names:
         assert getattr(expected, name) != getattr(Settings(), name), name
@@ -598,6 +612,9 @@ def test_version_1_fixture() -> None:
         stiffness_morning=True,
         stiffness_evening=False,
         stiffness_evening_time=time(18, 30),
+        insistence=Insistence.FIRM,
+        sound=True,
+        icon_minutes=True,
     )
     assert s.interval(Kind.STRETCH) is None
     assert s.interval(Kind.EYES) == timedelta(minutes=15)
@@ -883,3 +900,25 @@ def test_settings_imports_the_standard_library_only() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             roots.add(node.module.partition(".")[0])
     assert roots - sys.stdlib_module_names == {"posture_app"}
+
+
+def test_ui_choices_have_defaults_and_round_trip(tmp_path):
+    from posture_app.core.settings import Insistence
+
+    assert (Settings().insistence, Settings().sound, Settings().icon_minutes) == (
+        Insistence.NORMAL,
+        False,
+        False,
+    )
+    chosen = Settings(insistence=Insistence.FIRM, sound=True, icon_minutes=True)
+    save_settings(chosen, tmp_path / "s.json")
+    assert json.loads((tmp_path / "s.json").read_text())["insistence"] == "firm"
+    assert load_settings(tmp_path / "s.json")[0] == chosen
+
+
+@pytest.mark.parametrize("bad", ["loud", 3, None, "FIRM"])
+def test_an_unknown_insistence_falls_back_with_a_warning(bad):
+    settings, warnings = settings_from_json({"insistence": bad, "sound": True})
+    assert settings.insistence == "normal"
+    assert settings.sound is True
+    assert any("insistence must be one of gentle, normal, firm" in w for w in warnings)
