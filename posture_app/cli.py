@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +20,7 @@ from typing import NoReturn, TextIO
 from posture_app import __version__
 from posture_app.core.clock import Clock, SystemClock
 from posture_app.core.exchange import ExchangeError, from_json, to_csv, to_json
+from posture_app.core.files import write_private
 from posture_app.core.model import (
     STIFFNESS_MAX,
     STIFFNESS_MIN,
@@ -292,7 +292,7 @@ def _export(args: argparse.Namespace, env: Env) -> None:
     if args.output is None:
         env.out.write(text)
         return
-    _write_atomically(args.output, text, bom=args.format == "csv")
+    _write_output(args.output, text, bom=args.format == "csv")
     n = sum(records.counts().values())
     print(f"Exported {n} records to {args.output}.", file=env.err)
 
@@ -415,21 +415,17 @@ def _hm(at: datetime) -> str:
     return f"{at:%a %d %b %H:%M}"
 
 
-def _write_atomically(path: Path, text: str, *, bom: bool) -> None:
-    """Write `text` to `path` through a temp file, so a half-written file never appears."""
+
+def _write_output(path: Path, text: str, *, bom: bool) -> None:
+    """Write an export atomically, so a half-written file never appears."""
     path = path.expanduser()
     if path.is_dir():
         raise UsageError(f"{path} is a folder; name a file for --output")
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"{folder}: no such folder")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder")
+    # A BOM tells spreadsheets that a CSV file is UTF-8.
+    data = ("\ufeff" if bom else "") + text
     try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_private(path, data.encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write it ({exc.strerror or exc})") from None

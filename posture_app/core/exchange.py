@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import uuid as _uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -245,7 +246,12 @@ def _session(r: _Row) -> Session:
     start = r.need_time("start")
     end = r.time("end", optional=True)
     seconds = r.obj.get("sitting_seconds")
-    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
+    if (
+        not isinstance(seconds, int | float)
+        or isinstance(seconds, bool)
+        or not math.isfinite(seconds)
+        or seconds < 0
+    ):
         raise r.fail("sitting_seconds must be a number of seconds, 0 or more")
     spans = r.obj.get("spans")
     if not isinstance(spans, list) or not all(

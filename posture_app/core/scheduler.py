@@ -614,7 +614,9 @@ class Scheduler:
             start=self._wall(session.start_t),
             end=self._wall(end_t) if closed else None,
             spans=tuple((self._wall(a), self._wall(b)) for a, b in cut),
-            sitting_seconds=sum(b - a for a, b in cut),
+            # Whole milliseconds, like wall times: float noise from how the day was ticked
+            # must not show (180.85 minutes must round the same way every time).
+            sitting_seconds=round(sum(b - a for a, b in cut), 3),
         )
 
     def _sitting_so_far(self) -> float:

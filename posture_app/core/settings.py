@@ -15,7 +15,6 @@ import json
 import logging
 import os
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,6 +22,7 @@ from enum import StrEnum, auto
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+from posture_app.core.files import aside_path, write_private
 from posture_app.core.model import Kind
 
 logger = logging.getLogger(__name__)
@@ -41,9 +41,6 @@ WEEKDAY_KEYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 #: Stands for "24:00" (end of day) as the end of a working-hours window.
 END_OF_DAY = time.max
 
-_FILE_MODE = 0o600
-_O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows only: no newline translation
-_DIR_MODE = 0o700
 _SHOW_LIMIT = 60
 _TIME_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _EVENING_EARLIEST = time(12, 0)
@@ -544,20 +541,11 @@ def _describe_decode_error(error: Exception) -> str:
     return f"not valid JSON ({type(error).__name__})"
 
 
-def _aside_path(path: Path, now: datetime) -> Path:
-    """A free name <name>.corrupt-YYYYMMDD-HHMMSS[-N] beside `path`."""
-    base = path.with_name(f"{path.name}.corrupt-{now:%Y%m%d-%H%M%S}")
-    candidate = base
-    counter = 0
-    while candidate.exists() or candidate.is_symlink():
-        counter += 1
-        candidate = base.with_name(f"{base.name}-{counter}")
-    return candidate
 
 
 def _move_aside(path: Path, now: datetime, reason: str) -> str:
     """Rename an unusable file out of the way and return the warning to show the user."""
-    target = _aside_path(path, now)
+    target = aside_path(path, now)
     try:
         os.rename(path, target)
     except OSError as error:
@@ -617,45 +605,10 @@ def read_settings_file(path: Path) -> Settings:
     return settings
 
 
-def _make_private_dirs(directory: Path) -> None:
-    """Create `directory` and any missing parents with mode 0o700."""
-    missing: list[Path] = []
-    current = directory
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for each in reversed(missing):
-        each.mkdir(mode=_DIR_MODE, exist_ok=True)
-        each.chmod(_DIR_MODE)  # the umask may have taken bits away; be exact
 
 
-def _open_temp(directory: Path, name: str) -> tuple[Path, int]:
-    """Create a fresh user-only temp file beside the target; returns its path and descriptor."""
-    while True:
-        temp = directory / f".{name}.tmp-{secrets.token_hex(4)}"
-        try:
-            fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | _O_BINARY, _FILE_MODE)
-        except FileExistsError:
-            continue
-        return temp, fd
 
 
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable where the OS allows syncing a directory (not on Windows)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some filesystems refuse; the rename itself already happened
-    finally:
-        os.close(fd)
 
 
 def save_settings(settings: Settings, path: Path) -> None:
@@ -666,32 +619,11 @@ def save_settings(settings: Settings, path: Path) -> None:
     """
     payload = (json.dumps(settings_to_json(settings), indent=2) + "\n").encode("utf-8")
     try:
-        _make_private_dirs(path.parent)
-        temp, fd = _open_temp(path.parent, path.name)
+        write_private(path, payload)
     except OSError as error:
-        raise SettingsError(f"{path}: could not save the settings ({error.strerror})") from error
-    try:
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, _FILE_MODE)  # the umask may have taken bits away; be exact
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, path)
-    except BaseException as error:
-        try:
-            temp.unlink()
-        except OSError:
-            logger.warning("could not remove the temporary file %s", temp)
-        if isinstance(error, OSError):
-            raise SettingsError(
-                f"{path}: could not save the settings ({error.strerror or error})"
-            ) from error
-        raise
-    _fsync_directory(path.parent)
+        raise SettingsError(
+            f"{path}: could not save the settings ({error.strerror or error})"
+        ) from error
     logger.info("settings saved to %s", path)
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from posture_app.core.files import FILE_MODE, make_private_dirs, move_aside
 from posture_app.core.model import (
     MIDDAY_HOUR,
     Area,
@@ -39,8 +40,6 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 #: How long a writer waits for another process's write to finish.
 BUSY_TIMEOUT_MS = 5000
-_FILE_MODE = 0o600
-_DIR_MODE = 0o700
 
 
 class StoreError(Exception):
@@ -157,7 +156,7 @@ class Store:
                 conn = _connect(path)
                 version = _check(conn, path)
             except sqlite3.DatabaseError as exc:
-                moved = _move_aside(path, now or datetime.now().astimezone())
+                moved = move_aside(path, now or datetime.now().astimezone(), ("-wal", "-shm"))
                 log.warning("database %s was unreadable (%s); moved it to %s", path, exc, moved)
             else:
                 conn.close()
@@ -167,9 +166,9 @@ class Store:
                         f"{version}; this one reads up to {SCHEMA_VERSION}); it was left as it is"
                     )
         else:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=_DIR_MODE)
+            make_private_dirs(path.parent)
         if not path.exists():
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, _FILE_MODE))
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
         try:
             conn = _connect(path)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -421,20 +420,6 @@ def _migrate(conn: sqlite3.Connection) -> None:
         version += 1
 
 
-def _move_aside(path: Path, now: datetime) -> Path:
-    """Rename a bad database (and its WAL files) out of the way; never delete it."""
-    stamp = now.strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    n = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
-        n += 1
-    path.rename(target)
-    for suffix in ("-wal", "-shm"):
-        extra = path.with_name(path.name + suffix)
-        if extra.exists():
-            extra.rename(target.with_name(target.name + suffix))
-    return target
 
 
 def _enc(at: datetime) -> tuple[float, str]:
