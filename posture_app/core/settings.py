@@ -541,8 +541,6 @@ def _describe_decode_error(error: Exception) -> str:
     return f"not valid JSON ({type(error).__name__})"
 
 
-
-
 def _move_aside(path: Path, now: datetime, reason: str) -> str:
     """Rename an unusable file out of the way and return the warning to show the user."""
     target = aside_path(path, now)
@@ -603,12 +601,6 @@ def read_settings_file(path: Path) -> Settings:
         raise SettingsError(f"{path}: {_describe_decode_error(error)}") from None
     settings, _ = settings_from_json(obj, strict=True, source=str(path))
     return settings
-
-
-
-
-
-
 
 
 def save_settings(settings: Settings, path: Path) -> None:

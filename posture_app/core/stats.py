@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from posture_app.core.clock import seconds_between
 from posture_app.core.model import MIDDAY_HOUR, Kind, Outcome, Session
 from posture_app.core.store import Records, Store
 
@@ -158,7 +159,7 @@ class Totals:
 
     @property
     def breaks_done(self) -> int:
-        """Movement breaks, stretches and posture checks answered `done`."""
+        """Posture checks, stretches, movement breaks and eye rests answered `done`."""
         return sum(self.prompts.get(k, PromptCounts()).done for k in _ACTIVE_KINDS)
 
     def to_json(self) -> dict[str, object]:
@@ -324,13 +325,13 @@ def week_summary(store: Store, week: IsoWeek) -> WeekSummary:
 
 def weekly_series(store: Store, last: IsoWeek, weeks: int) -> list[WeekSummary]:
     """Summaries of `weeks` weeks ending with `last`, oldest first (for trend charts)."""
-    first = last.shifted(-(weeks - 1))
-    all_days = [first.monday + timedelta(days=i) for i in range(7 * weeks)]
+    first = last.shifted(-weeks)  # one week more, so the oldest has its week before
+    all_days = [first.monday + timedelta(days=i) for i in range(7 * (weeks + 1))]
     records = store.records(*_fetch_range(all_days[0], all_days[-1]))
     days = summarize_days(records, all_days)
     out: list[WeekSummary] = []
-    previous: Totals | None = None
-    for i in range(weeks):
+    previous = totals_of(days[:7])
+    for i in range(1, weeks + 1):
         chunk = days[7 * i : 7 * i + 7]
         totals = totals_of(chunk)
         out.append(WeekSummary(first.shifted(i), tuple(chunk), totals, previous))
@@ -346,9 +347,9 @@ def split_at_midnight(s: Session) -> list[tuple[date, float]]:
         end = b.astimezone(a.tzinfo)
         while cur.date() < end.date():
             midnight = datetime.combine(cur.date() + timedelta(days=1), time(0), tzinfo=cur.tzinfo)
-            out.append((cur.date(), (midnight - cur).total_seconds()))
+            out.append((cur.date(), seconds_between(cur, midnight)))
             cur = midnight
-        out.append((cur.date(), max(0.0, (end - cur).total_seconds())))
+        out.append((cur.date(), max(0.0, seconds_between(cur, end))))
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -104,7 +105,7 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
             note TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX stiffness_at ON stiffness (at_ts);
-        """
+        """,
     )
 
 
@@ -152,19 +153,7 @@ class Store:
         """Open (creating or migrating) the database at `path`."""
         moved: Path | None = None
         if path.exists():
-            try:
-                conn = _connect(path)
-                version = _check(conn, path)
-            except sqlite3.DatabaseError as exc:
-                moved = move_aside(path, now or datetime.now().astimezone(), ("-wal", "-shm"))
-                log.warning("database %s was unreadable (%s); moved it to %s", path, exc, moved)
-            else:
-                conn.close()
-                if version > SCHEMA_VERSION:
-                    raise StoreTooNew(
-                        f"{path} was written by a newer version of posture-app (schema "
-                        f"{version}; this one reads up to {SCHEMA_VERSION}); it was left as it is"
-                    )
+            moved = _inspect(path, now or datetime.now().astimezone())
         else:
             make_private_dirs(path.parent)
         if not path.exists():
@@ -192,9 +181,16 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group writes: all of them land, or none."""
+        """Group writes: all of them land, or none (a nested group is a savepoint)."""
         if self._conn.in_transaction:
-            yield
+            self._conn.execute("SAVEPOINT nested")
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK TO nested")
+                self._conn.execute("RELEASE nested")
+                raise
+            self._conn.execute("RELEASE nested")
             return
         self._conn.execute("BEGIN IMMEDIATE")
         try:
@@ -225,7 +221,7 @@ class Store:
     def add_natural_break(self, b: NaturalBreak) -> None:
         """Record a natural break."""
         self._conn.execute(
-            "INSERT OR IGNORE INTO natural_breaks VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO natural_breaks VALUES (?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING",
             (b.uuid, *_enc(b.start), *_enc(b.end)),
         )
 
@@ -249,13 +245,14 @@ class Store:
     def add_water(self, w: WaterLog) -> None:
         """Record water drunk."""
         self._conn.execute(
-            "INSERT OR IGNORE INTO water VALUES (?, ?, ?, ?)", (w.uuid, *_enc(w.at), w.ml)
+            "INSERT INTO water VALUES (?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING",
+            (w.uuid, *_enc(w.at), w.ml),
         )
 
     def add_stiffness(self, r: StiffnessRating) -> None:
         """Record a stiffness rating."""
         self._conn.execute(
-            "INSERT OR IGNORE INTO stiffness VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO stiffness VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING",
             (r.uuid, *_enc(r.at), r.score, r.area.value if r.area else None, r.note),
         )
 
@@ -275,7 +272,8 @@ class Store:
         with self.transaction():
             for s in records.sessions:
                 self._conn.execute(
-                    "INSERT OR IGNORE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (uuid) DO NOTHING",
                     (
                         s.uuid,
                         *_enc(s.start),
@@ -288,7 +286,8 @@ class Store:
                 self.add_natural_break(b)
             for p in records.prompts:
                 self._conn.execute(
-                    "INSERT OR IGNORE INTO prompts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO prompts VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (uuid) DO NOTHING",
                     (
                         p.uuid,
                         p.kind.value,
@@ -387,6 +386,60 @@ def _connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
+def _keep(wal: Path) -> Path | None:
+    """A second hard link to a WAL file (or a copy where links are not possible), or None."""
+    if not wal.exists():
+        return None
+    kept = wal.with_name(f".{wal.name}.kept")
+    kept.unlink(missing_ok=True)
+    try:
+        os.link(wal, kept)
+    except OSError:
+        shutil.copy2(wal, kept)
+    return kept
+
+
+def _drop(kept: Path | None) -> None:
+    if kept is not None:
+        kept.unlink(missing_ok=True)
+
+
+def _inspect(path: Path, now: datetime) -> Path | None:
+    """Check an existing database before use: refuse a newer one, move a bad one aside.
+
+    Returns where a bad database was moved, or None if it is sound and not too new.
+    """
+    # SQLite deletes the -wal file when a connection closes, even beside a corrupt database,
+    # and a WAL file may hold the latest data: keep a second link to it while we look.
+    kept = _keep(path.with_name(path.name + "-wal"))
+    conn = None
+    try:
+        conn = _connect(path)
+        version = _check(conn, path)
+    except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()  # before the rename: an open file cannot be renamed on Windows
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise StoreError(
+                f"{path} is busy (another program holds it locked); try again"
+            ) from None
+        moved = move_aside(path, now, ("-wal", "-shm"))
+        moved_wal = moved.with_name(moved.name + "-wal")
+        if kept is not None and not moved_wal.exists():
+            kept.rename(moved_wal)
+        log.warning("database %s was unreadable (%s); moved it to %s", path, exc, moved)
+        return moved
+    finally:
+        _drop(kept)
+    conn.close()
+    if version > SCHEMA_VERSION:
+        raise StoreTooNew(
+            f"{path} was written by a newer version of posture-app (schema "
+            f"{version}; this one reads up to {SCHEMA_VERSION}); it was left as it is"
+        )
+    return None
+
+
 def _check(conn: sqlite3.Connection, path: Path) -> int:
     """Read the version and check the file is a sound database; raise DatabaseError if not."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -418,8 +471,6 @@ def _migrate(conn: sqlite3.Connection) -> None:
         conn.execute("COMMIT")
         log.info("database migrated from schema %d to %d", version, version + 1)
         version += 1
-
-
 
 
 def _enc(at: datetime) -> tuple[float, str]:

@@ -92,7 +92,7 @@ def _parse_line(raw: str, where: str) -> TraceLine:
     keys = {"state", "stiffness", "water_ml"} & obj.keys()
     if len(keys) != 1:
         raise TraceError(f"{where}: needs exactly one of 'state', 'stiffness' or 'water_ml'")
-    known = {"at", "area", "note"} | keys
+    known = {"at"} | keys | ({"area", "note"} if "stiffness" in keys else set())
     unknown = sorted(set(obj) - known)
     if unknown:
         raise TraceError(f"{where}: unknown field '{unknown[0]}'")
