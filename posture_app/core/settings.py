@@ -446,6 +446,14 @@ class Settings:
 _FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
 
 
+def field_bounds(name: str) -> tuple[int, int] | tuple[time, time]:
+    """The allowed range of a number or time setting (for spin boxes and time edits)."""
+    spec = _spec_of(_FIELDS[name])
+    if isinstance(spec, _IntRange | _TimeRange):
+        return (spec.low, spec.high)  # type: ignore[return-value]
+    raise KeyError(f"{name} has no range")
+
+
 # --- JSON -------------------------------------------------------------------------------------
 
 
