@@ -1,0 +1,1 @@
+"""The Qt layer: tray, prompts and windows. PySide6 is imported only in this package."""
