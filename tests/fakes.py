@@ -46,3 +46,52 @@ def day(
         at = (at.astimezone(ZoneInfo("UTC")) + timedelta(minutes=minutes)).astimezone(tz)
     lines.append(StateLine(at, State.END))
     return lines
+
+
+class FakeIdle:
+    """An idle source the test sets by hand (None: cannot be read)."""
+
+    name = "fake"
+
+    def __init__(self, seconds: float | None = 0.0) -> None:
+        self.seconds = seconds
+
+    def idle_seconds(self) -> float | None:
+        """What the test set."""
+        return self.seconds
+
+
+class FakeSession:
+    """Lock state set by hand; remembers the callback so a test can fire it."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.is_locked = False
+        self.changed = None
+        self.stopped = False
+
+    def locked(self) -> bool:
+        """What the test set."""
+        return self.is_locked
+
+    def start(self, changed) -> None:
+        """Remember the callback."""
+        self.changed = changed
+
+    def stop(self) -> None:
+        """Remember that it was stopped."""
+        self.stopped = True
+
+
+class FakePresenting:
+    """Full screen / do-not-disturb set by hand."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.on = False
+
+    def presenting(self) -> bool:
+        """What the test set."""
+        return self.on

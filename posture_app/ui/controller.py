@@ -1,0 +1,220 @@
+"""The controller: the only bridge from Qt to the core.
+
+It reads the platform (idle seconds, lock, full screen), ticks the scheduler, stores what it
+reports, and tells the UI through signals. It does not poll every second: it sleeps until the
+scheduler's next deadline, waking at a modest rate only to notice that the user stopped or came
+back (`ACTIVE_POLL` while input is arriving, `AWAY_POLL` while away). The open session is saved
+on every tick, so a crash loses at most one poll interval.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from posture_app.core.clock import Clock, seconds_between
+from posture_app.core.model import Area, Outcome
+from posture_app.core.recorder import record
+from posture_app.core.scheduler import (
+    Event,
+    Logged,
+    Observation,
+    Presence,
+    PromptEnded,
+    PromptShown,
+    Scheduler,
+    Snapshot,
+)
+from posture_app.core.settings import Settings
+from posture_app.core.stats import IsoWeek, week_summary
+from posture_app.core.store import Store
+from posture_app.platform.base import IdleSource, PresentingSource, SessionWatcher
+
+log = logging.getLogger(__name__)
+
+#: While input arrives: how often to look whether it stopped (the away threshold is a minute).
+ACTIVE_POLL = timedelta(seconds=60)
+#: While away: how often to look whether the user is back, to show held prompts promptly.
+AWAY_POLL = timedelta(seconds=10)
+#: Never sleep longer than this: Qt timers stop during suspend and may fire late after it.
+LONGEST_SLEEP = timedelta(minutes=5)
+
+
+class Controller(QObject):
+    """Owns the tick timer; turns platform readings into scheduler ticks and events into signals."""
+
+    prompt_shown = Signal(object)  # PromptShown
+    prompt_ended = Signal(object)  # PromptEnded
+    changed = Signal(object)  # Snapshot, after every tick
+    water_today = Signal(int)  # ml logged today, after water is logged
+
+    def __init__(
+        self,
+        clock: Clock,
+        scheduler: Scheduler,
+        store: Store,
+        idle: IdleSource,
+        session: SessionWatcher,
+        presenting: PresentingSource,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock
+        self._scheduler = scheduler
+        self._store = store
+        self._idle = idle
+        self._session = session
+        self._presenting = presenting
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.tick)
+        self._started = False
+        self._idle_failed = False
+
+    # --- life cycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin: mark prompts a crash left open, take the first reading, watch lock and sleep."""
+        ended = self._store.end_open_prompts(self._clock.now())
+        if ended:
+            log.info("%d prompts left open by the last run were recorded as ignored", ended)
+        self._started = True
+        self._session.start(self.tick)
+        self.tick()
+
+    def shutdown(self) -> None:
+        """End the day as the app quits: the session ends, open prompts are ignored."""
+        if not self._started:
+            return
+        self._started = False
+        self._timer.stop()
+        self._session.stop()
+        self._apply(self._scheduler.finish())
+
+    # --- the tick ---------------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Read the platform, tick the scheduler, store and report what happened, re-arm."""
+        if not self._started:
+            return
+        events = self._scheduler.tick(self._observe())
+        self._apply(events)
+        session = self._scheduler.open_session()
+        if session is not None:
+            self._store.save_session(session)
+        self._arm()
+
+    def _observe(self) -> Observation:
+        idle = self._idle.idle_seconds()
+        if idle is None:
+            if not self._idle_failed:
+                log.warning("idle time unreadable (%s); user counted present", self._idle.name)
+                self._idle_failed = True
+            idle = 0.0
+        elif self._idle_failed:
+            log.info("idle time can be read again")
+            self._idle_failed = False
+        return Observation(
+            idle_seconds=idle,
+            locked=self._session.locked(),
+            presenting=self._presenting.presenting(),
+        )
+
+    def _arm(self) -> None:
+        snap = self._scheduler.snapshot()
+        poll = ACTIVE_POLL if snap.presence is Presence.PRESENT else AWAY_POLL
+        delay = min(poll, LONGEST_SLEEP)
+        wake = self._scheduler.next_wake()
+        if wake is not None:
+            until = timedelta(seconds=max(0.0, seconds_between(self._clock.now(), wake)))
+            delay = min(delay, until)
+        # A whole number of milliseconds, at least one, so the timer never spins.
+        self._timer.start(max(1, int(delay.total_seconds() * 1000)))
+        self.changed.emit(snap)
+
+    @property
+    def next_tick_ms(self) -> int:
+        """Milliseconds until the next tick (for tests and the tooltip)."""
+        return self._timer.remainingTime()
+
+    # --- what the user does ---------------------------------------------------------------------
+
+    def respond(self, prompt_id: str, outcome: Outcome) -> None:
+        """The user answered a prompt."""
+        self._catch_up()
+        self._apply(self._scheduler.respond(prompt_id, outcome))
+        self._arm()
+
+    def log_water(self, ml: int | None = None) -> None:
+        """The user drank a glass (or `ml`)."""
+        self._catch_up()
+        self._apply(self._scheduler.log_water(ml or self._scheduler.settings.glass_ml))
+        self._arm()
+
+    def log_stiffness(self, score: int, area: Area | None, note: str) -> None:
+        """The user rated their stiffness now."""
+        self._catch_up()
+        self._apply(self._scheduler.log_stiffness(score, area, note))
+        self._arm()
+
+    def take_break_now(self) -> None:
+        """Show the movement-break prompt now."""
+        self._catch_up()
+        self._apply(self._scheduler.take_break_now())
+        self._arm()
+
+    def pause(self, until: datetime) -> None:
+        """Hold prompts until `until`."""
+        self._scheduler.pause(until)
+        self._arm()
+
+    def resume(self) -> None:
+        """End a pause now."""
+        self._catch_up()
+        self._apply(self._scheduler.resume())
+        self._arm()
+
+    def update_settings(self, settings: Settings) -> None:
+        """Use new settings from now on."""
+        self._scheduler.update_settings(settings)
+        self.tick()
+
+    @property
+    def store(self) -> Store:
+        """The store this controller records into."""
+        return self._store
+
+    def snapshot(self) -> Snapshot:
+        """The scheduler's state now."""
+        return self._scheduler.snapshot()
+
+    def water_logged_today(self) -> int:
+        """Millilitres logged today."""
+        now = self._clock.now()
+        return week_summary(self._store, IsoWeek.of(now.date())).days[now.weekday()].water_ml
+
+    # --- internals --------------------------------------------------------------------------------
+
+    def _catch_up(self) -> None:
+        """Tick first, so an answer is recorded at the time it was given."""
+        if self._started:
+            self._apply(self._scheduler.tick(self._observe()))
+
+    def _apply(self, events: list[Event]) -> None:
+        if not events:
+            return
+        with self._store.transaction():
+            for event in events:
+                record(self._store, event)
+        water = False
+        for event in events:
+            if isinstance(event, PromptShown):
+                self.prompt_shown.emit(event)
+            elif isinstance(event, PromptEnded):
+                self.prompt_ended.emit(event)
+            elif isinstance(event, Logged) and not hasattr(event.record, "score"):
+                water = True
+        if water:
+            self.water_today.emit(self.water_logged_today())
