@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean install-desktop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,10 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+
+# Put the launcher and icon where Linux desktops look for them (your user only).
+install-desktop: $(STAMP)
+	install -Dm644 resources/posture-app.svg $(HOME)/.local/share/icons/hicolor/scalable/apps/posture-app.svg
+	sed "s|^Exec=.*|Exec=$(CURDIR)/$(VENV)/bin/posture-app|" resources/posture-app.desktop > .posture-app.desktop
+	install -Dm644 .posture-app.desktop $(HOME)/.local/share/applications/posture-app.desktop
+	rm .posture-app.desktop
