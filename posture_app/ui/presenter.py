@@ -1,0 +1,250 @@
+"""Turns prompts into something on screen, as insistent as the user chose, and notifications.
+
+Notifications go through one fallback chain: the tray's own message where the tray supports it,
+then plyer, then a small in-app toast. A backend that fails is logged once and skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QWidget
+
+from posture_app.core.content import (
+    EXERCISES,
+    POSTURE_CHECK,
+    Exercise,
+    exercise,
+    next_exercise,
+)
+from posture_app.core.model import Kind, Outcome, Prompt, Slot
+from posture_app.core.scheduler import PromptEnded, PromptShown
+from posture_app.core.settings import Insistence, Settings
+from posture_app.ui import look
+from posture_app.ui.controller import Controller
+from posture_app.ui.prompts import (
+    ExerciseWindow,
+    HydrationToast,
+    PostureToast,
+    StiffnessDialog,
+    ToastStack,
+)
+from posture_app.ui.tray import Tray
+
+PromptWidget = PostureToast | HydrationToast | ExerciseWindow | StiffnessDialog
+
+log = logging.getLogger(__name__)
+
+#: How long a small prompt stays before it goes away by itself (recorded as ignored).
+TOAST_SECONDS = 90
+#: How long an in-app notification toast stays.
+NOTE_MS = 8000
+
+_QUESTIONS = {
+    Slot.MORNING: "Good morning. How stiff is your back right now?",
+    Slot.EVENING: "End of the day: how stiff is your back now?",
+    None: "How stiff is your back right now?",
+}
+_GENTLE_TEXT = {
+    Kind.POSTURE: ("Posture check", " · ".join(POSTURE_CHECK)),
+    Kind.STRETCH: ("Time to stretch", "A minute of stretching helps a stiff back."),
+    Kind.BREAK: ("Time for a movement break", "Stand up and walk for a few minutes."),
+    Kind.EYES: ("Rest your eyes", "Look at something about 6 m away for 20 seconds."),
+    Kind.HYDRATION: ("Time for some water", "A glass of water now keeps you going."),
+}
+
+
+class Notifier:
+    """Shows a short message by the first way that works here."""
+
+    def __init__(self, tray: Tray) -> None:
+        self._tray = tray
+        self._broken: set[str] = set()
+        self._toasts: list[QWidget] = []
+
+    def notify(self, title: str, text: str) -> str:
+        """Show a message; return which way was used ("tray", "plyer" or "toast")."""
+        for name, way in (("tray", self._by_tray), ("plyer", self._by_plyer)):
+            if name in self._broken:
+                continue
+            try:
+                if way(title, text):
+                    return name
+            except Exception as exc:  # a backend must never break the app
+                log.warning("notifications through %s failed (%s); not trying it again", name, exc)
+                self._broken.add(name)
+        self._by_toast(title, text)
+        return "toast"
+
+    def _by_tray(self, title: str, text: str) -> bool:
+        icon = self._tray.icon
+        if not (icon.isVisible() and icon.supportsMessages() and icon.isSystemTrayAvailable()):
+            return False
+        icon.showMessage(title, text, icon.icon(), NOTE_MS)
+        return True
+
+    def _by_plyer(self, title: str, text: str) -> bool:
+        from plyer import notification  # imported late: it costs start-up time
+
+        notification.notify(title=title, message=text, app_name="posture-app", timeout=8)
+        return True
+
+    def _by_toast(self, title: str, text: str) -> None:
+        toast = QLabel(f"<b>{title}</b><br>{text}")
+        toast.setWordWrap(True)
+        toast.setMaximumWidth(360)
+        toast.setMargin(14)
+        toast.setAccessibleName(title)
+        toast.setAccessibleDescription(text)
+        look.make_toast(toast)
+        look.place(toast, corner="bottom-right")
+        toast.show()
+        self._toasts.append(toast)
+        QTimer.singleShot(NOTE_MS, lambda: self._drop(toast))
+
+    def _drop(self, toast: QWidget) -> None:
+        toast.close()
+        if toast in self._toasts:
+            self._toasts.remove(toast)
+
+
+class Presenter(QObject):
+    """Owns the prompt widgets on screen; answers go to the controller."""
+
+    rated = Signal(int, object, str)  # score, Area | None, note
+    safety_requested = Signal()
+
+    def __init__(
+        self,
+        controller: Controller,
+        tray: Tray,
+        settings: Settings,
+        resources: Path,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self.settings = settings
+        self._resources = resources
+        self._notifier = Notifier(tray)
+        self._open: dict[str, QWidget] = {}
+        self._toasts: ToastStack | None = None
+        self._last_exercise: str | None = None
+        self._gentle: dict[str, Prompt] = {}
+        controller.prompt_shown.connect(self.show_prompt)
+        controller.prompt_ended.connect(self._ended)
+        tray.icon.messageClicked.connect(self._gentle_clicked)
+
+    def notify(self, title: str, text: str) -> str:
+        """Tell the user something, by the first way that works."""
+        return self._notifier.notify(title, text)
+
+    @property
+    def open_widgets(self) -> dict[str, QWidget]:
+        """Prompt widgets on screen, by prompt id (for tests)."""
+        return dict(self._open)
+
+    def show_prompt(self, event: PromptShown) -> None:
+        """Show a prompt the scheduler asked for."""
+        prompt = event.prompt
+        kind = prompt.kind
+        insist = self.settings.insistence
+        if kind is Kind.STIFFNESS:
+            self.ask_stiffness(prompt, event.slot)
+            return
+        if insist is Insistence.GENTLE:
+            title, text = _GENTLE_TEXT[kind]
+            self._gentle = {prompt.uuid: prompt}
+            self.notify(title, text + "\n(Click to mark it done.)")
+            return
+        firm = insist is Insistence.FIRM
+        widget: PromptWidget
+        if kind is Kind.POSTURE:
+            widget = PostureToast(
+                prompt, POSTURE_CHECK, timeout_s=0 if firm else TOAST_SECONDS,
+                snooze_minutes=self.settings.snooze_minutes, firm=firm,
+            )  # fmt: skip
+        elif kind is Kind.HYDRATION:
+            widget = HydrationToast(
+                prompt,
+                today_ml=self._controller.water_logged_today(),
+                goal_ml=self.settings.water_goal_ml,
+                glass_ml=self.settings.glass_ml,
+                timeout_s=0 if firm else TOAST_SECONDS,
+                firm=firm,
+            )
+        else:
+            widget = ExerciseWindow(
+                prompt,
+                self._exercise_for(kind),
+                seconds=self._seconds_for(kind),
+                kind=kind,
+                snooze_minutes=self.settings.snooze_minutes,
+                firm=firm,
+                resources=self._resources,
+            )
+        self._open_widget(prompt, widget)
+
+    def ask_stiffness(self, prompt: Prompt | None, slot: Slot | None = None) -> None:
+        """The 0-10 rating: for a morning/evening prompt, or from the menu at any time."""
+        if prompt is None and "rating" in self._open:
+            self._open["rating"].raise_()
+            return
+        dialog = StiffnessDialog(prompt, question=_QUESTIONS[slot])
+        dialog.rated.connect(self.rated.emit)
+        dialog.safety_requested.connect(self.safety_requested.emit)
+        if prompt is None:
+            self._open["rating"] = dialog
+            dialog.finished.connect(lambda: self._open.pop("rating", None))
+            dialog.show()
+            return
+        self._open_widget(prompt, dialog)
+
+    def _open_widget(self, prompt: Prompt, widget: PromptWidget) -> None:
+        widget.answered.connect(self._answered)
+        widget.finished.connect(lambda: self._open.pop(prompt.uuid, None))
+        self._open[prompt.uuid] = widget
+        # Toasts stack so prompts due together do not overlap; firm ones are ordinary windows.
+        if (
+            isinstance(widget, PostureToast | HydrationToast)
+            and widget.windowType() == look.TOAST_WINDOW_TYPE
+        ):
+            if self._toasts is None:
+                self._toasts = ToastStack(self)
+            self._toasts.add(widget)
+        else:
+            widget.show()
+
+    def _answered(self, prompt_id: str, outcome: object) -> None:
+        assert isinstance(outcome, Outcome)
+        self._controller.respond(prompt_id, outcome)
+
+    def _ended(self, event: PromptEnded) -> None:
+        """A prompt ended elsewhere (expired, or water logged from the menu): take it down."""
+        self._gentle.pop(event.prompt.uuid, None)
+        widget = self._open.pop(event.prompt.uuid, None)
+        if widget is not None:
+            widget.withdraw()  # type: ignore[attr-defined]  # no second outcome
+
+    def _gentle_clicked(self) -> None:
+        for prompt_id in list(self._gentle):
+            self._controller.respond(prompt_id, Outcome.DONE)
+
+    def _exercise_for(self, kind: Kind) -> Exercise:
+        if kind is Kind.EYES:
+            return exercise("look-far-away")
+        if kind is Kind.BREAK:
+            return EXERCISES[0]  # the window shows the movement-break text instead
+        chosen = next_exercise(self._last_exercise)
+        self._last_exercise = chosen.id
+        return chosen
+
+    def _seconds_for(self, kind: Kind) -> int:
+        s = self.settings
+        if kind is Kind.BREAK:
+            return s.break_duration_minutes * 60
+        if kind is Kind.EYES:
+            return s.eyes_seconds
+        return s.stretch_seconds

@@ -1,0 +1,176 @@
+"""The presenter: prompts become widgets, answers go back, notifications find a way."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from PySide6.QtCore import Qt
+
+from posture_app.core.model import Kind, Outcome
+from posture_app.core.scheduler import Scheduler
+from posture_app.core.settings import Insistence, Settings
+from posture_app.core.store import Store
+from posture_app.ui.controller import Controller
+from posture_app.ui.presenter import Notifier, Presenter
+from posture_app.ui.prompts import ExerciseWindow, PostureToast, StiffnessDialog
+from posture_app.ui.tray import Tray
+from tests.fakes import FakeClock, FakeIdle, FakePresenting, FakeSession
+
+ROOT_RESOURCES = __import__("pathlib").Path(__file__).resolve().parents[2] / "resources"
+ONLY = dict(stiffness_morning=False, stiffness_evening=False)
+
+
+@pytest.fixture
+def rig(qtbot):
+    class Rig:
+        def __init__(self, settings: Settings) -> None:
+            self.clock = FakeClock.at("2026-11-23T09:00")
+            self.store = Store.in_memory()
+            self.scheduler = Scheduler(self.clock, settings, self.store.has_rating)
+            self.controller = Controller(
+                self.clock, self.scheduler, self.store, FakeIdle(0), FakeSession(), FakePresenting()
+            )
+            self.tray = Tray()
+            self.presenter = Presenter(self.controller, self.tray, settings, ROOT_RESOURCES)
+            self.controller.start()
+
+        def minutes(self, n: float) -> None:
+            self.clock.advance(n * 60)
+            self.controller.tick()
+
+        def widgets(self):
+            return list(self.presenter.open_widgets.values())
+
+    made: list[Rig] = []
+
+    def make(**kw) -> Rig:
+        made.append(Rig(Settings(**(ONLY | kw))))
+        return made[-1]
+
+    yield make
+    for r in made:
+        for w in r.widgets():
+            w.withdraw()
+        r.controller.shutdown()
+
+
+def test_each_kind_gets_its_widget(rig):
+    r = rig(eyes_enabled=True, hydration_minutes=20)
+    r.minutes(20)  # posture, eye rest and water fall due together at 09:20
+    assert sorted(type(w).__name__ for w in r.widgets()) == [
+        "ExerciseWindow",
+        "HydrationToast",
+        "PostureToast",
+    ]
+    r.minutes(10)  # unanswered for 10 minutes: taken down; the stretch is due now
+    assert [type(w).__name__ for w in r.widgets()] == ["ExerciseWindow"]
+
+
+def test_toasts_due_together_do_not_overlap(rig):
+    r = rig(hydration_minutes=20, stretch_enabled=False, break_enabled=False)
+    r.minutes(20)
+    a, b = r.widgets()
+    assert not a.frameGeometry().intersects(b.frameGeometry())
+
+
+def test_an_answer_in_a_widget_reaches_the_store_once(rig, qtbot):
+    r = rig(stretch_enabled=False, break_enabled=False, hydration_enabled=False)
+    r.minutes(20)
+    (toast,) = r.widgets()
+    assert isinstance(toast, PostureToast)
+    qtbot.keyClick(toast, Qt.Key.Key_Return)
+    (stored,) = r.store.records().prompts
+    assert stored.outcome is Outcome.DONE
+    assert r.widgets() == []
+
+
+def test_a_prompt_that_expires_is_taken_down_without_a_second_outcome(rig):
+    r = rig(posture_enabled=False, break_enabled=False, hydration_enabled=False)
+    r.minutes(30)
+    (window,) = r.widgets()
+    assert isinstance(window, ExerciseWindow)
+    r.minutes(11)  # nobody answered: the core records it as ignored
+    assert r.widgets() == []
+    assert [p.outcome for p in r.store.records().prompts] == [Outcome.IGNORED]
+
+
+def test_firm_posture_checks_stay_until_answered(rig):
+    r = rig(
+        insistence=Insistence.FIRM,
+        stretch_enabled=False,
+        break_enabled=False,
+        hydration_enabled=False,
+    )
+    r.minutes(20)
+    (toast,) = r.widgets()
+    assert toast.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    for _ in range(600):
+        toast.tick()
+    assert toast.isVisible()
+
+
+def test_gentle_prompts_are_notifications_and_a_click_marks_them_done(rig, monkeypatch):
+    r = rig(
+        insistence=Insistence.GENTLE,
+        stretch_enabled=False,
+        break_enabled=False,
+        hydration_enabled=False,
+    )
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(r.presenter._notifier, "notify", lambda t, x: said.append((t, x)) or "tray")
+    r.minutes(20)
+    assert r.widgets() == []
+    assert said[0][0] == "Posture check"
+    r.tray.icon.messageClicked.emit()
+    assert [p.outcome for p in r.store.records().prompts] == [Outcome.DONE]
+
+
+def test_the_rating_from_the_menu_is_one_dialog_that_logs_a_rating(rig, qtbot):
+    r = rig()
+    rated: list[tuple] = []
+    r.presenter.rated.connect(lambda *a: rated.append(a))
+    r.presenter.ask_stiffness(None)
+    r.presenter.ask_stiffness(None)  # a second pick raises the same dialog
+    (dialog,) = r.widgets()
+    assert isinstance(dialog, StiffnessDialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_3)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert [a[0] for a in rated] == [3]
+    assert r.widgets() == []
+
+
+def test_the_morning_prompt_is_done_by_the_rating(rig, qtbot):
+    clock_settings = dict(stiffness_morning=True)
+    r = rig(
+        posture_enabled=False,
+        stretch_enabled=False,
+        break_enabled=False,
+        hydration_enabled=False,
+        **clock_settings,
+    )
+    r.presenter.rated.connect(
+        lambda score, area, note: r.controller.log_stiffness(score, area, note)
+    )
+    (dialog,) = r.widgets()
+    qtbot.keyClick(dialog, Qt.Key.Key_2)
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    records = r.store.records()
+    assert [s.score for s in records.stiffness] == [2]
+    assert [(p.kind, p.outcome) for p in records.prompts] == [(Kind.STIFFNESS, Outcome.DONE)]
+
+
+def test_notifier_falls_back_and_logs_a_broken_way_once(qtbot, monkeypatch, caplog):
+    tray = Tray()  # not shown: no tray message
+    notifier = Notifier(tray)
+
+    def broken(*_a):
+        raise NotImplementedError("no notification backend")
+
+    monkeypatch.setattr(notifier, "_by_plyer", broken)
+    with caplog.at_level(logging.WARNING):
+        assert notifier.notify("Hello", "one") == "toast"
+        assert notifier.notify("Hello", "two") == "toast"
+    assert sum("plyer failed" in r.message for r in caplog.records) == 1
+    for toast in notifier._toasts:
+        toast.close()
