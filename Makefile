@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,dev]'
+	@# Bytecode now, as a regular install would, so commands start fast even where
+	@# PYTHONDONTWRITEBYTECODE is set (stale files are simply recompiled in memory).
+	$(PY) -m compileall -q posture_app
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,9 +20,10 @@ from typing import NoReturn, TextIO
 
 from posture_app import __version__
 from posture_app.core.clock import Clock, SystemClock
-from posture_app.core.exchange import ExchangeError, from_json, to_csv, to_json
 from posture_app.core.files import write_private
 from posture_app.core.model import (
+    MAX_NOTE,
+    MAX_WATER_ML,
     STIFFNESS_MAX,
     STIFFNESS_MIN,
     Area,
@@ -30,19 +32,14 @@ from posture_app.core.model import (
     WaterLog,
     new_id,
 )
-from posture_app.core.recorder import record
 from posture_app.core.settings import Settings, SettingsError, load_settings, read_settings_file
-from posture_app.core.simulate import answer_all, event_json, simulate
 from posture_app.core.stats import IsoWeek, WeekSummary, week_summary
 from posture_app.core.store import Store, StoreError
-from posture_app.core.trace import MAX_WATER_ML, TraceError, parse_trace
 from posture_app.paths import Paths, resolve_paths
 
 log = logging.getLogger(__name__)
 
 PROG = "posture-app"
-#: Longest note a rating may carry, in characters.
-MAX_NOTE = 2000
 _RESPONSES = {
     "done": Outcome.DONE,
     "snooze": Outcome.SNOOZED,
@@ -152,8 +149,15 @@ def run(
     }
     try:
         commands[args.command](args, env)
-    except (UsageError, SettingsError, StoreError, TraceError, ExchangeError) as exc:
+    except (UsageError, SettingsError, StoreError) as exc:
         print(f"{PROG}: {exc}", file=env.err)
+        return 2
+    except sqlite3.DatabaseError as exc:
+        print(
+            f"{PROG}: the database {env.paths.database_file} is damaged ({exc}); start "
+            f"{PROG} and it will be set aside (not deleted) and a new one begun",
+            file=env.err,
+        )
         return 2
     except BrokenPipeError:  # e.g. `posture-app export | head`
         return 0
@@ -223,7 +227,8 @@ def _settings(env: Env) -> Settings:
 
 
 def _open_store(env: Env) -> Store:
-    store = Store.open(env.paths.database_file, now=env.clock.now())
+    # No whole-file check here: it would cost more than the command (the tray app does it).
+    store = Store.open(env.paths.database_file, now=env.clock.now(), check=False)
     if store.moved_aside is not None:
         print(
             f"{PROG}: the database could not be read; it was moved to {store.moved_aside} "
@@ -280,6 +285,8 @@ def _report(args: argparse.Namespace, env: Env) -> None:
 
 
 def _export(args: argparse.Namespace, env: Env) -> None:
+    from posture_app.core.exchange import to_csv, to_json  # only this command needs it
+
     store = _open_store(env)
     try:
         records = store.records()
@@ -298,6 +305,8 @@ def _export(args: argparse.Namespace, env: Env) -> None:
 
 
 def _import(args: argparse.Namespace, env: Env) -> None:
+    from posture_app.core.exchange import ExchangeError, from_json
+
     path: Path = args.file
     try:
         obj = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -322,10 +331,17 @@ def _import(args: argparse.Namespace, env: Env) -> None:
 
 
 def _simulate(args: argparse.Namespace, env: Env) -> None:
+    # Imported here: the other commands need none of the scheduler, and start faster.
+    from posture_app.core.recorder import record
+    from posture_app.core.simulate import answer_all, event_json, simulate
+    from posture_app.core.trace import TraceError, parse_trace
+
     path: Path = args.trace
     try:
         with path.open(encoding="utf-8") as f:
             lines = parse_trace(f, name=str(path))
+    except TraceError as exc:
+        raise UsageError(str(exc)) from None
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -413,7 +429,6 @@ def _avg(value: float | None) -> str | None:
 
 def _hm(at: datetime) -> str:
     return f"{at:%a %d %b %H:%M}"
-
 
 
 def _write_output(path: Path, text: str, *, bom: bool) -> None:

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "posture-app"
 BASEDIR_ENV = "POSTURE_APP_BASEDIR"
 
@@ -43,6 +41,8 @@ def resolve_paths(basedir: str | None = None, env: Mapping[str, str] = os.enviro
     if base:
         root = Path(base).expanduser().absolute()
         return Paths(root / "config", root / "data", root / "logs")
+    import platformdirs  # only when needed: its import costs more than a whole report
+
     return Paths(
         Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
         Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import NoReturn, TypeGuard, TypeVar
 
 from posture_app.core.model import (
+    MAX_NOTE,
+    MAX_WATER_ML,
     STIFFNESS_MAX,
     STIFFNESS_MIN,
     Area,
@@ -26,10 +28,6 @@ from posture_app.core.store import Records
 
 FORMAT = "posture-app"
 FORMAT_VERSION = 1
-#: The most water one record may hold, in millilitres.
-MAX_WATER_ML = 5000
-#: Longest note kept, in characters.
-MAX_NOTE = 2000
 
 CSV_COLUMNS = (
     "record",

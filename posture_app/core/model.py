@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid as _uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum, auto
@@ -46,11 +45,17 @@ class Area(StrEnum):
 
 STIFFNESS_MIN = 0
 STIFFNESS_MAX = 10
+#: The most water one record may hold, in millilitres.
+MAX_WATER_ML = 5000
+#: The longest note a rating may carry, in characters.
+MAX_NOTE = 2000
 
 
 def new_id() -> str:
     """A fresh record id (UUID4 as text)."""
-    return str(_uuid.uuid4())
+    import uuid  # here, not at the top: reading commands never need it, and it is slow to load
+
+    return str(uuid.uuid4())
 
 
 Span = tuple[datetime, datetime]

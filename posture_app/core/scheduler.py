@@ -50,6 +50,8 @@ INPUT_ONGOING = timedelta(seconds=1)
 
 #: Kinds that fall due after an interval of sitting or present time.
 INTERVAL_KINDS: tuple[Kind, ...] = (*SITTING_KINDS, Kind.HYDRATION)
+#: Every kind, as a tuple (iterating the enum itself is slow in a hot loop).
+ALL_KINDS: tuple[Kind, ...] = tuple(Kind)
 
 _EPS = 1e-6
 
@@ -194,6 +196,7 @@ class Scheduler:
     ) -> None:
         self._clock = clock
         self._settings = settings
+        self._intervals = _intervals(settings)
         self._has_rating: HasRating = has_rating or (lambda _day, _slot: False)
         self._events: list[Event] = []
         self._last: Reading | None = None
@@ -223,9 +226,10 @@ class Scheduler:
     def update_settings(self, settings: Settings) -> None:
         """Use new settings from now on; counters carry over, disabled kinds stop counting."""
         self._settings = settings
+        self._intervals = _intervals(settings)
         for kind in INTERVAL_KINDS:
             state = self._kinds[kind]
-            if settings.interval(kind) is None and state.stage in (_Stage.DUE, _Stage.SNOOZED):
+            if self._intervals[kind] is None and state.stage in (_Stage.DUE, _Stage.SNOOZED):
                 self._reset(kind)
         log.info("settings updated")
 
@@ -312,7 +316,7 @@ class Scheduler:
     def finish(self) -> list[Event]:
         """Close the day as the app quits: end the session, mark open prompts ignored."""
         if self._last is not None and not self._finished:
-            for kind in Kind:
+            for kind in ALL_KINDS:
                 if self._kinds[kind].stage is _Stage.OPEN:
                     self._end_prompt(kind, Outcome.IGNORED)
             if self._session is not None and self._last_input is not None:
@@ -439,7 +443,7 @@ class Scheduler:
                 consider(last + AWAY_AFTER.total_seconds())
         sitting = self._session is not None and mode is not _Mode.ASLEEP
         present = self._present(mode)
-        for kind in Kind:
+        for kind in ALL_KINDS:
             left = self._time_to_due(kind, sitting=sitting, present=present)
             if left is not None:
                 consider(t + left)
@@ -456,13 +460,13 @@ class Scheduler:
         state = self._kinds[kind]
         if state.stage is _Stage.SNOOZED:
             return state.snooze_left if present else None
-        interval = self._settings.interval(kind)
+        interval = self._intervals[kind]
         if state.stage is not _Stage.WAITING or interval is None:
             return None
-        if not self._in_hours(self._now()):
-            return None
         accruing = present if kind is Kind.HYDRATION else sitting
-        return max(0.0, interval.total_seconds() - state.counter) if accruing else None
+        if not accruing or not self._in_hours_now():
+            return None
+        return max(0.0, interval - state.counter)
 
     def _wall_deadlines(self, now: datetime, mode: _Mode) -> list[datetime]:
         out: list[datetime] = []
@@ -485,8 +489,8 @@ class Scheduler:
             return
         sitting = self._session is not None and mode is not _Mode.ASLEEP
         present = self._present(mode)
-        in_hours = self._in_hours(self._now())
-        for kind in Kind:
+        in_hours = self._in_hours_now()
+        for kind in ALL_KINDS:
             state = self._kinds[kind]
             if state.stage is _Stage.SNOOZED and present:
                 state.snooze_left = max(0.0, state.snooze_left - dt)
@@ -502,7 +506,7 @@ class Scheduler:
         """Everything that is due at the current instant, in a fixed order."""
         t = self._t
         now = self._now()
-        for kind in Kind:
+        for kind in ALL_KINDS:
             state = self._kinds[kind]
             if (
                 state.stage is _Stage.OPEN
@@ -527,15 +531,15 @@ class Scheduler:
                 if self._kinds[kind].stage is not _Stage.OPEN:
                     self._reset(kind)
         present = self._present(mode)
-        for kind in Kind:
+        for kind in ALL_KINDS:
             state = self._kinds[kind]
-            interval = self._settings.interval(kind)
+            interval = self._intervals[kind]
             if state.stage is _Stage.SNOOZED and state.snooze_left <= _EPS:
                 state.stage = _Stage.DUE
             elif (
                 state.stage is _Stage.WAITING
                 and interval is not None
-                and state.counter >= interval.total_seconds() - _EPS
+                and state.counter >= interval - _EPS
             ):
                 state.stage = _Stage.DUE
                 log.info("%s reminder due", kind)
@@ -630,7 +634,7 @@ class Scheduler:
     def _new_day(self, day: date, *, arriving: bool) -> None:
         """The first activity of a new local day: every timer restarts."""
         self._day = day
-        for kind in Kind:
+        for kind in ALL_KINDS:
             self._reset(kind)
         log.info("new day %s", day.isoformat())
         if arriving and self._settings.stiffness_morning and slot_of(self._now()) is Slot.MORNING:
@@ -659,6 +663,11 @@ class Scheduler:
         hours = self._settings.working_hours
         return hours is None or hours.contains(now)
 
+    def _in_hours_now(self) -> bool:
+        # Without working hours there is no need to work out the wall time (a hot path).
+        hours = self._settings.working_hours
+        return hours is None or hours.contains(self._now())
+
     # --- prompts ------------------------------------------------------------------------------
 
     def _ask_stiffness(self, slot: Slot, day: date) -> None:
@@ -681,7 +690,7 @@ class Scheduler:
         mode = _Mode.ACTIVE if self._ongoing else _Mode.IDLE
         if not self._present(mode) or not self._showable():
             return
-        for kind in Kind:
+        for kind in ALL_KINDS:
             if self._kinds[kind].stage is _Stage.DUE:
                 self._show(kind)
 
@@ -746,6 +755,15 @@ def _at(day: date, at: time, like: datetime) -> datetime:
     if at == time.max:
         return datetime.combine(day + timedelta(days=1), time(0), tzinfo=like.tzinfo)
     return datetime.combine(day, at, tzinfo=like.tzinfo)
+
+
+def _intervals(settings: Settings) -> dict[Kind, float | None]:
+    """Each kind's interval in seconds (None when off), computed once per settings."""
+    out: dict[Kind, float | None] = {}
+    for kind in ALL_KINDS:
+        interval = settings.interval(kind)
+        out[kind] = None if interval is None else interval.total_seconds()
+    return out
 
 
 def _reached(now: datetime, deadline: datetime) -> bool:

@@ -9,10 +9,7 @@ from datetime import datetime
 from enum import StrEnum, auto
 from typing import TypeGuard
 
-from posture_app.core.model import STIFFNESS_MAX, STIFFNESS_MIN, Area
-
-#: The most water one trace line may log, in millilitres.
-MAX_WATER_ML = 5000
+from posture_app.core.model import MAX_WATER_ML, STIFFNESS_MAX, STIFFNESS_MIN, Area
 
 
 class State(StrEnum):
