@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Sequence
 
 from posture_app import cli
+from posture_app.core.log import configure_on_first_use
+from posture_app.paths import resolve_paths
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -18,16 +19,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     if args.command is not None:
-        logging.basicConfig(level=logging.WARNING, format=f"{cli.PROG}: %(message)s")
+        configure_on_first_use(_log_warnings_to_stderr)
         return cli.run(args)
     return _gui(args_list)
 
 
+def _log_warnings_to_stderr() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format=f"{cli.PROG}: %(message)s")
+
+
 def _gui(argv: list[str]) -> int:
     """Start the tray app (Qt is imported only here, so headless commands stay fast)."""
-    print(
-        f"{cli.PROG}: the tray app is not built yet (issue 3); the headless commands work now: "
-        f"see '{cli.PROG} --help'",
-        file=sys.stderr,
-    )
-    return 1
+    args = cli.parse(argv)
+    paths = resolve_paths(getattr(args, "basedir", None))
+    from posture_app.ui.app import run
+
+    return run(paths)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sqlite3
 import sys
@@ -16,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from posture_app import __version__
 from posture_app.core.clock import Clock, SystemClock
+from posture_app.core.errors import KnownError
 from posture_app.core.files import write_private
 from posture_app.core.model import (
     MAX_NOTE,
@@ -32,12 +32,12 @@ from posture_app.core.model import (
     WaterLog,
     new_id,
 )
-from posture_app.core.settings import Settings, SettingsError, load_settings, read_settings_file
 from posture_app.core.stats import IsoWeek, WeekSummary, week_summary
-from posture_app.core.store import Store, StoreError
+from posture_app.core.store import Store
 from posture_app.paths import Paths, resolve_paths
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from posture_app.core.settings import Settings
 
 PROG = "posture-app"
 _RESPONSES = {
@@ -48,7 +48,7 @@ _RESPONSES = {
 }
 
 
-class UsageError(Exception):
+class UsageError(KnownError):
     """Bad input from the command line; the message is the one line the user sees."""
 
 
@@ -149,7 +149,7 @@ def run(
     }
     try:
         commands[args.command](args, env)
-    except (UsageError, SettingsError, StoreError) as exc:
+    except KnownError as exc:
         print(f"{PROG}: {exc}", file=env.err)
         return 2
     except sqlite3.DatabaseError as exc:
@@ -222,6 +222,8 @@ def _week(text: str) -> IsoWeek:
 
 
 def _settings(env: Env) -> Settings:
+    from posture_app.core.settings import load_settings  # `report --json` does not need it
+
     settings, _warnings = load_settings(env.paths.settings_file)  # warnings are logged
     return settings
 
@@ -346,6 +348,8 @@ def _simulate(args: argparse.Namespace, env: Env) -> None:
         raise UsageError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read it ({exc})") from None
+    from posture_app.core.settings import read_settings_file
+
     settings = read_settings_file(args.settings) if args.settings else _settings(env)
     store = _open_store(env)
     try:

@@ -386,6 +386,27 @@ def test_headless_commands_never_load_qt(tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+def test_report_loads_only_what_it_needs(tmp_path):
+    # Start-up time is most of a report's cost (bench/RESULTS.md): keep heavy modules out.
+    assert run_program("log", "water", "--basedir", str(tmp_path)).returncode == 0  # a database
+    probe = (
+        "import sys; import posture_app.app as a;"
+        "code = a.main(['report', '--json', '--basedir', sys.argv[1]]);"
+        "heavy = ['logging', 'posture_app.core.settings', 'posture_app.core.scheduler',"
+        " 'posture_app.core.exchange', 'platformdirs', 'uuid'];"
+        "loaded = [m for m in heavy if m in sys.modules];"
+        "assert not loaded, loaded; sys.exit(code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def test_core_is_standard_library_only():
     import ast
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NoReturn, TypeGuard, TypeVar
 
+from posture_app.core.errors import KnownError
 from posture_app.core.model import (
     MAX_NOTE,
     MAX_WATER_ML,
@@ -48,7 +49,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 T = TypeVar("T")
 
 
-class ExchangeError(ValueError):
+class ExchangeError(KnownError, ValueError):
     """An import file that cannot be read; the message names the problem and where."""
 
 

@@ -12,7 +12,6 @@ is used only to stamp records and for calendar rules (days, working hours, the e
 
 from __future__ import annotations
 
-import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum, auto
 
 from posture_app.core.clock import Clock, Reading, elapsed, read, seconds_between, shift
+from posture_app.core.log import get_logger
 from posture_app.core.model import (
     MIDDAY_HOUR,
     SITTING_KINDS,
@@ -37,7 +37,7 @@ from posture_app.core.model import (
 )
 from posture_app.core.settings import Settings, WorkingHours
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 #: Idle this long and the user counts as away: prompts wait ("no prompts into an empty room").
 AWAY_AFTER = timedelta(seconds=60)

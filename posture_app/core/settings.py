@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 import os
 import re
 from collections.abc import Callable
@@ -22,10 +21,12 @@ from enum import StrEnum, auto
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+from posture_app.core.errors import KnownError
 from posture_app.core.files import aside_path, write_private
+from posture_app.core.log import get_logger
 from posture_app.core.model import Kind
 
-logger = logging.getLogger(__name__)
+logger = get_logger(__name__)
 
 #: The settings file version this code writes and reads up to.
 SETTINGS_VERSION = 1
@@ -47,7 +48,7 @@ _EVENING_EARLIEST = time(12, 0)
 _EVENING_LATEST = time(23, 59)
 
 
-class SettingsError(ValueError):
+class SettingsError(KnownError, ValueError):
     """A settings file or value that cannot be used; the message is one line naming the problem."""
 
 

@@ -6,14 +6,14 @@ A small versioned JSON file, written atomically; a damaged one is moved aside an
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from posture_app.core.files import move_aside, write_private
+from posture_app.core.log import get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 STATE_VERSION = 1
 

@@ -12,7 +12,6 @@ with the offset of the moment (`*_local`, for local days that survive DST and tr
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -21,7 +20,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from posture_app.core.errors import KnownError
 from posture_app.core.files import FILE_MODE, make_private_dirs, move_aside
+from posture_app.core.log import get_logger
 from posture_app.core.model import (
     MIDDAY_HOUR,
     Area,
@@ -35,14 +36,14 @@ from posture_app.core.model import (
     WaterLog,
 )
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 SCHEMA_VERSION = 1
 #: How long a writer waits for another process's write to finish.
 BUSY_TIMEOUT_MS = 5000
 
 
-class StoreError(Exception):
+class StoreError(KnownError):
     """A database that cannot be used; the message is one line for the user."""
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum, auto
 from typing import TypeGuard
 
+from posture_app.core.errors import KnownError
 from posture_app.core.model import MAX_WATER_ML, STIFFNESS_MAX, STIFFNESS_MIN, Area
 
 
@@ -52,7 +53,7 @@ class WaterLine:
 TraceLine = StateLine | StiffnessLine | WaterLine
 
 
-class TraceError(ValueError):
+class TraceError(KnownError, ValueError):
     """A trace that cannot be played; the message names the line."""
 
 
