@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 
+class PlatformUnavailable(Exception):  # noqa: N818 (a condition of the machine, not a bug)
+    """An adapter cannot work here: a library, display, bus or service is missing (says which)."""
+
+
 class IdleSource(Protocol):
     """Seconds since the last keyboard or mouse input."""
 

@@ -137,6 +137,15 @@ class Presenter(QObject):
         controller.prompt_ended.connect(self._ended)
         tray.icon.messageClicked.connect(self._gentle_clicked)
 
+    @property
+    def last_exercise(self) -> str | None:
+        """The id of the last exercise offered (so the next one differs, across restarts too)."""
+        return self._last_exercise
+
+    @last_exercise.setter
+    def last_exercise(self, exercise_id: str | None) -> None:
+        self._last_exercise = exercise_id
+
     def notify(self, title: str, text: str) -> str:
         """Tell the user something, by the first way that works."""
         return self._notifier.notify(title, text)

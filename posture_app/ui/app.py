@@ -1,0 +1,319 @@
+"""The tray app: builds and wires everything once, then runs Qt's event loop."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import logging
+import logging.handlers
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+
+from posture_app.core.clock import SystemClock
+from posture_app.core.content import SAFETY_NOTE
+from posture_app.core.model import Area
+from posture_app.core.scheduler import Scheduler, Snapshot
+from posture_app.core.settings import (
+    Settings,
+    SettingsError,
+    SettingsTooNew,
+    load_settings,
+    save_settings,
+)
+from posture_app.core.state import load_state, save_state
+from posture_app.core.store import Store, StoreError
+from posture_app.paths import APP_NAME, Paths
+from posture_app.platform.base import Detected
+from posture_app.ui.controller import Controller
+from posture_app.ui.presenter import Presenter
+from posture_app.ui.tray import Tray, tomorrow
+
+log = logging.getLogger(__name__)
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+#: How long a second launch waits to reach the running one.
+_CONNECT_MS = 500
+
+
+class SingleInstance(QObject):
+    """One app per user and data folder: a second launch asks the first to show its window."""
+
+    show_requested = Signal()
+
+    def __init__(self, paths: Paths, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        key = hashlib.sha1(str(paths.data_dir).encode()).hexdigest()[:10]
+        self.name = f"{APP_NAME}-{getpass.getuser()}-{key}"
+        self._server: QLocalServer | None = None
+
+    def ask_running(self) -> bool:
+        """If another instance runs, ask it to show its window and return True."""
+        sock = QLocalSocket()
+        sock.connectToServer(self.name)
+        if not sock.waitForConnected(_CONNECT_MS):
+            return False
+        sock.write(b"show\n")
+        sock.waitForBytesWritten(_CONNECT_MS)
+        sock.disconnectFromServer()
+        return True
+
+    def listen(self) -> None:
+        """Become the running instance."""
+        QLocalServer.removeServer(self.name)  # a stale socket from a crash
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+        if not self._server.listen(self.name):
+            log.warning("single-instance server failed: %s", self._server.errorString())
+
+    def _accept(self) -> None:
+        assert self._server is not None
+        while (sock := self._server.nextPendingConnection()) is not None:
+            sock.readyRead.connect(lambda s=sock: self._read(s))
+
+    def _read(self, sock: QLocalSocket) -> None:
+        if bytes(sock.readAll().data()).strip() == b"show":
+            self.show_requested.emit()
+        sock.disconnectFromServer()
+
+
+def setup_logging(paths: Paths) -> None:
+    """Log to a rotating file in the log folder, and warnings to stderr."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    try:
+        paths.log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handler = logging.handlers.RotatingFileHandler(
+            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    except OSError as exc:
+        print(f"{APP_NAME}: cannot write the log in {paths.log_dir}: {exc}", file=sys.stderr)
+    err = logging.StreamHandler()
+    err.setLevel(logging.WARNING)
+    err.setFormatter(logging.Formatter(f"{APP_NAME}: %(message)s"))
+    root.addHandler(err)
+
+
+class App(QObject):
+    """Owns the long-lived parts: store, scheduler, controller, tray, presenter, windows."""
+
+    def __init__(self, qapp: QApplication, paths: Paths, detected: Detected) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.paths = paths
+        self.clock = SystemClock()
+        self.detected = detected
+        self.settings, warnings = self._load_settings()
+        self.store = Store.open(paths.database_file, now=self.clock.now())
+        self.scheduler = Scheduler(self.clock, self.settings, self.store.has_rating)
+        self.controller = Controller(
+            self.clock, self.scheduler, self.store, detected.idle, detected.session,
+            detected.presenting, self,
+        )  # fmt: skip
+        self.tray = Tray(self)
+        self.presenter = Presenter(self.controller, self.tray, self.settings, RESOURCES, self)
+        self.state = load_state(self._state_file)
+        self.presenter.last_exercise = self.state.last_exercise
+        self._windows: dict[str, QWidget] = {}
+        self._wire()
+        for note in detected.notes:
+            log.info("%s", note)
+        for warning in warnings:
+            self.presenter.notify("Settings", warning)
+        if self.store.moved_aside is not None:
+            self.presenter.notify(
+                "Your data file could not be read",
+                f"It was moved to {self.store.moved_aside} and a new one was started.",
+            )
+
+    @property
+    def _state_file(self) -> Path:
+        return self.paths.config_dir / "state.json"
+
+    def _load_settings(self) -> tuple[Settings, list[str]]:
+        self._settings_locked = False
+        try:
+            return load_settings(self.paths.settings_file)
+        except SettingsTooNew as exc:
+            self._settings_locked = True  # never save over a newer file
+            return Settings(), [f"{exc}. Using the default settings for now."]
+        except SettingsError as exc:
+            return Settings(), [str(exc)]
+
+    def _wire(self) -> None:
+        c, t = self.controller, self.tray
+        c.changed.connect(self._on_changed)
+        c.water_today.connect(lambda ml: t.show_water(ml, self.settings.water_goal_ml))
+        t.break_now.connect(c.take_break_now)
+        t.log_water.connect(lambda: c.log_water())
+        t.log_stiffness.connect(lambda: self.presenter.ask_stiffness(None))
+        t.pause.connect(self._pause)
+        t.resume.connect(c.resume)
+        t.open_window.connect(self.show_window)
+        t.open_settings.connect(self.show_settings)
+        t.quit.connect(self.qapp.quit)
+        self.presenter.rated.connect(self._rated)
+        self.presenter.safety_requested.connect(self.show_safety_note)
+        self.qapp.aboutToQuit.connect(self.shutdown)
+
+    def start(self) -> None:
+        """Show the tray icon (or the window where there is no tray) and begin ticking."""
+        self.tray.show_water(self.controller.water_logged_today(), self.settings.water_goal_ml)
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray.show()
+        else:
+            log.warning("no system tray here: showing the window instead")
+            self.show_window()
+        self.controller.start()
+        if not self.state.welcomed:
+            self.show_welcome()
+
+    def shutdown(self) -> None:
+        """Close the day and the database; remember what the app needs next time."""
+        self.controller.shutdown()
+        self.store.close()
+        self.state = self.state.with_changes(last_exercise=self.presenter.last_exercise)
+        save_state(self.state, self._state_file)
+
+    def show_welcome(self) -> None:
+        """The first-run welcome."""
+        from posture_app.ui.welcome import WelcomeWindow
+
+        window = WelcomeWindow(data_dir=str(self.paths.data_dir), autostart=self.detected.autostart)
+        window.safety_requested.connect(self.show_safety_note)
+        window.done.connect(self._welcomed)
+        self._windows["welcome"] = window
+        window.show()
+
+    def _welcomed(self) -> None:
+        self.state = self.state.with_changes(welcomed=True)
+        save_state(self.state, self._state_file)
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def _on_changed(self, snap: Snapshot) -> None:
+        self.tray.update(snap, self.clock.now(), with_minutes=self.settings.icon_minutes)
+        window = self._windows.get("status")
+        if window is not None and window.isVisible():
+            window.update_status(snap)  # type: ignore[attr-defined]
+
+    def _pause(self, span: object) -> None:
+        now = self.clock.now()
+        until = tomorrow(now) if span is None else now + span  # type: ignore[operator]
+        self.controller.pause(until)
+
+    def _rated(self, score: int, area: Area | None, note: str) -> None:
+        self.controller.log_stiffness(score, area, note)
+
+    def show_window(self) -> None:
+        """Open (or raise) the app window."""
+        from posture_app.ui.status_window import StatusWindow
+
+        window = self._windows.get("status")
+        if window is None:
+            window = StatusWindow(self.controller, self.settings)
+            window.settings_requested.connect(self.show_settings)
+            window.stiffness_requested.connect(lambda: self.presenter.ask_stiffness(None))
+            window.safety_requested.connect(self.show_safety_note)
+            self._windows["status"] = window
+        window.update_status(self.controller.snapshot())  # type: ignore[attr-defined]
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def show_settings(self) -> None:
+        """Open (or raise) the settings window."""
+        from posture_app.ui.settings_window import SettingsWindow
+
+        window = self._windows.get("settings")
+        if window is None:
+            window = SettingsWindow(
+                self.settings,
+                data_location=f"Your data is in {self.paths.data_dir}",
+                notes=self.detected.notes,
+                autostart=self.detected.autostart,
+            )
+            window.saved.connect(self._save_settings)
+            window.open_data_folder.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.data_dir)))
+            )
+            self._windows["settings"] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _save_settings(self, settings: Settings) -> None:
+        if self._settings_locked:
+            self.presenter.notify(
+                "Settings not saved",
+                "Your settings file is from a newer version of posture-app; it was left as it is.",
+            )
+        else:
+            try:
+                save_settings(settings, self.paths.settings_file)
+            except SettingsError as exc:
+                window = self._windows.get("settings")
+                if window is not None:
+                    window.show_error(str(exc))  # type: ignore[attr-defined]  # keeps the edits
+                return
+        self.settings = settings
+        self.presenter.settings = settings
+        self.controller.update_settings(settings)
+        window = self._windows.pop("settings", None)
+        if window is not None:
+            window.close()
+
+    def show_safety_note(self) -> None:
+        """Show when to see a doctor."""
+        from posture_app.ui.prompts import SafetyNoteDialog
+
+        dialog = SafetyNoteDialog(SAFETY_NOTE)
+        self._windows["safety"] = dialog
+        dialog.show()
+
+
+def run(paths: Paths, detect: object | None = None) -> int:
+    """Start the tray app; return its exit status."""
+    setup_logging(paths)
+    QGuiApplication.setDesktopFileName(APP_NAME)
+    qapp = QApplication.instance() or QApplication([APP_NAME])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName(APP_NAME)
+    qapp.setQuitOnLastWindowClosed(False)  # it lives in the tray
+    icon = RESOURCES / "posture-app.svg"
+    if icon.exists():
+        qapp.setWindowIcon(QIcon(str(icon)))
+    single = SingleInstance(paths)
+    if single.ask_running():
+        log.info("already running: asked it to show its window")
+        return 0
+    single.listen()
+    from posture_app.platform.detect import detect as detect_platform
+
+    detected = detect_platform(_autostart_command())
+    try:
+        app = App(qapp, paths, detected)
+    except StoreError as exc:
+        QMessageBox.critical(None, APP_NAME, str(exc))
+        print(f"{APP_NAME}: {exc}", file=sys.stderr)
+        return 2
+    single.show_requested.connect(app.show_window)
+    app.start()
+    log.info("started at %s", datetime.now().astimezone().isoformat(timespec="seconds"))
+    return qapp.exec()
+
+
+def _autostart_command() -> list[str]:
+    """How the login session should start us: the installed script, else this interpreter."""
+    script = Path(sys.executable).with_name(APP_NAME)
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, str(Path(__file__).resolve().parents[2] / "main.py")]
