@@ -354,7 +354,7 @@ class Scheduler:
             s.prompt for s in self._kinds.values() if s.stage is _Stage.OPEN and s.prompt
         )
         return Snapshot(
-            at=self._now(),
+            at=self._now() if self._last is not None else self._clock.now(),
             presence=self._presence(),
             session_start=self._wall(self._session.start_t) if self._session else None,
             sitting_seconds=self._sitting_so_far(),

@@ -15,7 +15,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from posture_app.core.clock import SystemClock
+from posture_app.core.clock import Clock, SystemClock
 from posture_app.core.content import SAFETY_NOTE
 from posture_app.core.model import Area
 from posture_app.core.scheduler import Scheduler, Snapshot
@@ -105,11 +105,13 @@ def setup_logging(paths: Paths) -> None:
 class App(QObject):
     """Owns the long-lived parts: store, scheduler, controller, tray, presenter, windows."""
 
-    def __init__(self, qapp: QApplication, paths: Paths, detected: Detected) -> None:
+    def __init__(
+        self, qapp: QApplication, paths: Paths, detected: Detected, clock: Clock | None = None
+    ) -> None:
         super().__init__()
         self.qapp = qapp
         self.paths = paths
-        self.clock = SystemClock()
+        self.clock = clock or SystemClock()
         self.detected = detected
         self.settings, warnings = self._load_settings()
         self.store = Store.open(paths.database_file, now=self.clock.now())
@@ -167,12 +169,12 @@ class App(QObject):
     def start(self) -> None:
         """Show the tray icon (or the window where there is no tray) and begin ticking."""
         self.tray.show_water(self.controller.water_logged_today(), self.settings.water_goal_ml)
+        self.controller.start()
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray.show()
         else:
             log.warning("no system tray here: showing the window instead")
             self.show_window()
-        self.controller.start()
         if not self.state.welcomed:
             self.show_welcome()
 

@@ -493,3 +493,9 @@ def test_a_late_answer_is_harmless():
     clock.advance(11 * 60)
     s.tick(Observation(0))  # expired: ignored
     assert s.respond(shown.prompt.uuid, Outcome.DONE) == []
+
+
+def test_a_snapshot_before_the_first_tick_is_away_and_empty():
+    snap = Scheduler(FakeClock.at("2026-11-23T09:00"), ONLY_POSTURE).snapshot()
+    assert (snap.session_start, snap.sitting_seconds, snap.next_due) == (None, 0.0, None)
+    assert f"{snap.at:%H:%M}" == "09:00"

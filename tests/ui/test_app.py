@@ -1,0 +1,69 @@
+"""The whole tray app wired together (offscreen: no system tray, so the window opens)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from posture_app.core.model import Kind
+from posture_app.core.state import load_state
+from posture_app.paths import Paths
+from posture_app.platform.base import Detected, NullAutostart, NullIdle, NullPresenting, NullSession
+from posture_app.ui.app import App, SingleInstance
+from tests.fakes import FakeClock
+
+
+def detected() -> Detected:
+    return Detected(
+        idle=NullIdle("test"), session=NullSession("test"), presenting=NullPresenting("test"),
+        autostart=NullAutostart("test"), notes=("idle detection unavailable: test",),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def paths(tmp_path) -> Paths:
+    return Paths(tmp_path / "config", tmp_path / "data", tmp_path / "logs")
+
+
+@pytest.fixture
+def app(qtbot, paths):
+    clock = FakeClock.at("2026-11-23T09:00")
+    made = App(QApplication.instance(), paths, detected(), clock)
+    made.clock_for_test = clock
+    yield made
+    for window in made._windows.values():
+        window.close()
+    made.shutdown()
+
+
+def test_first_start_welcomes_and_opens_the_window_without_a_tray(app, paths):
+    app.start()
+    assert app._windows["status"].isVisible()  # offscreen has no system tray
+    welcome = app._windows["welcome"]
+    assert welcome.isVisible()
+    welcome.close()
+    assert load_state(paths.config_dir / "state.json").welcomed
+
+
+def test_a_day_reaches_the_store_through_the_whole_app(app, paths):
+    app.start()
+    app._windows["welcome"].close()
+    app.clock_for_test.advance(20 * 60)
+    app.controller.tick()  # the posture check (the morning rating came first)
+    kinds = [w.prompt.kind for w in app.presenter.open_widgets.values() if hasattr(w, "prompt")]
+    assert Kind.POSTURE in kinds
+    app.tray.log_water.emit()
+    assert app.controller.water_logged_today() == 250
+    assert "250 of 2000 ml" in app.tray.water.text()
+
+
+def test_a_second_launch_asks_the_first_to_show_itself(qtbot, paths):
+    first = SingleInstance(paths)
+    first.listen()
+    with qtbot.waitSignal(first.show_requested, timeout=5000):
+        assert SingleInstance(paths).ask_running()
+
+
+def test_no_instance_running_means_this_one_starts(qtbot, tmp_path):
+    lonely = Paths(tmp_path / "c2", tmp_path / "d2", tmp_path / "l2")
+    assert not SingleInstance(lonely).ask_running()
