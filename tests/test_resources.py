@@ -16,7 +16,9 @@ def test_the_desktop_entry_is_valid():
     tool = shutil.which("desktop-file-validate")
     if tool is None:
         pytest.skip("desktop-file-validate is not installed (Debian: desktop-file-utils)")
-    done = subprocess.run([tool, str(RESOURCES / "posture-app.desktop")], capture_output=True, text=True)
+    done = subprocess.run(
+        [tool, str(RESOURCES / "posture-app.desktop")], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == ""
 

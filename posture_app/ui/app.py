@@ -30,6 +30,7 @@ from posture_app.core.state import load_state, save_state
 from posture_app.core.store import Store, StoreError
 from posture_app.paths import APP_NAME, Paths
 from posture_app.platform.base import Detected
+from posture_app.platform.sound import find_chime
 from posture_app.ui.controller import Controller
 from posture_app.ui.presenter import Presenter
 from posture_app.ui.tray import Tray, tomorrow
@@ -121,7 +122,10 @@ class App(QObject):
             detected.presenting, self,
         )  # fmt: skip
         self.tray = Tray(self)
-        self.presenter = Presenter(self.controller, self.tray, self.settings, RESOURCES, self)
+        chime = find_chime(RESOURCES / "sounds" / "chime.wav")
+        self.presenter = Presenter(
+            self.controller, self.tray, self.settings, RESOURCES, self, chime=chime
+        )
         self.state = load_state(self._state_file)
         self.presenter.last_exercise = self.state.last_exercise
         self._windows: dict[str, QWidget] = {}

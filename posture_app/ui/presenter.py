@@ -22,6 +22,7 @@ from posture_app.core.content import (
 from posture_app.core.model import Kind, Outcome, Prompt, Slot
 from posture_app.core.scheduler import PromptEnded, PromptShown
 from posture_app.core.settings import Insistence, Settings
+from posture_app.platform.sound import Chime, NullChime
 from posture_app.ui import look
 from posture_app.ui.controller import Controller
 from posture_app.ui.prompts import (
@@ -123,8 +124,10 @@ class Presenter(QObject):
         settings: Settings,
         resources: Path,
         parent: QObject | None = None,
+        chime: Chime | None = None,
     ) -> None:
         super().__init__(parent)
+        self._chime = chime or NullChime()
         self._controller = controller
         self.settings = settings
         self._resources = resources
@@ -160,6 +163,8 @@ class Presenter(QObject):
         prompt = event.prompt
         kind = prompt.kind
         insist = self.settings.insistence
+        if self.settings.sound:
+            self._chime.play()
         if kind is Kind.STIFFNESS:
             self.ask_stiffness(prompt, event.slot)
             return

@@ -5,10 +5,12 @@ Readiness is awaited as events (a line on a pipe, with a time limit), never by s
 
 from __future__ import annotations
 
+import ctypes
 import os
 import random
 import select
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,6 +40,12 @@ BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
   </policy>
 </busconfig>
 """
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the test process dies, even if it crashes."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _read_line(proc: subprocess.Popen[str], what: str) -> str:
@@ -74,6 +82,7 @@ def bus_address(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        preexec_fn=_die_with_parent,
     )
     try:
         yield _read_line(proc, "dbus-daemon")
@@ -117,6 +126,7 @@ def fake_desktop(bus_address: str, qapp: object) -> Iterator[FakeDesktop]:
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        preexec_fn=_die_with_parent,
     )
     try:
         line = _read_line(proc, "fake desktop")
@@ -157,6 +167,7 @@ def xvfb() -> Iterator[str]:
              "-noreset", "-displayfd", str(write_end)],
             pass_fds=(write_end,),
             stdout=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )  # fmt: skip
         os.close(write_end)
         try:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtDBus import QDBusConnection
+from pytestqt.qtbot import QtBot
 
 from posture_app.platform.base import PlatformUnavailable
 from posture_app.platform.dbus import (
@@ -244,18 +245,18 @@ def test_watcher_reads_the_initial_lock_state(watcher: LogindSessionWatcher) -> 
 
 
 def test_prepare_for_sleep_calls_back(
-    qtbot: object, fake_desktop: FakeDesktop, watcher: LogindSessionWatcher
+    qtbot: QtBot, fake_desktop: FakeDesktop, watcher: LogindSessionWatcher
 ) -> None:
     calls: list[bool] = []
     watcher.start(lambda: calls.append(watcher.sleeping()))
     fake_desktop.emit(
         "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "PrepareForSleep", True
     )
-    qtbot.waitUntil(lambda: calls == [True], timeout=SIGNAL_TIMEOUT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: calls == [True], timeout=SIGNAL_TIMEOUT_MS)
     fake_desktop.emit(
         "/org/freedesktop/login1", "org.freedesktop.login1.Manager", "PrepareForSleep", False
     )
-    qtbot.waitUntil(lambda: calls == [True, False], timeout=SIGNAL_TIMEOUT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: calls == [True, False], timeout=SIGNAL_TIMEOUT_MS)
 
 
 @pytest.mark.parametrize(
@@ -267,7 +268,7 @@ def test_prepare_for_sleep_calls_back(
     ],
 )
 def test_screen_saver_lock_calls_back(
-    qtbot: object,
+    qtbot: QtBot,
     fake_desktop: FakeDesktop,
     watcher: LogindSessionWatcher,
     path: str,
@@ -276,15 +277,15 @@ def test_screen_saver_lock_calls_back(
     calls: list[bool] = []
     watcher.start(lambda: calls.append(watcher.locked()))
     fake_desktop.emit(path, interface, "ActiveChanged", True)
-    qtbot.waitUntil(lambda: calls == [True], timeout=SIGNAL_TIMEOUT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: calls == [True], timeout=SIGNAL_TIMEOUT_MS)
     assert watcher.locked() is True
     fake_desktop.emit(path, interface, "ActiveChanged", False)
-    qtbot.waitUntil(lambda: calls == [True, False], timeout=SIGNAL_TIMEOUT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: calls == [True, False], timeout=SIGNAL_TIMEOUT_MS)
     assert watcher.locked() is False
 
 
 def test_stop_disconnects(
-    qtbot: object,
+    qtbot: QtBot,
     fake_desktop: FakeDesktop,
     watcher: LogindSessionWatcher,
     session: QDBusConnection,
@@ -299,7 +300,7 @@ def test_stop_disconnects(
         fake_desktop.emit("/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged", True)
         # One message is delivered to every connected receiver in the same pass, so once the
         # witness has it, a still-connected watcher would have it too.
-        qtbot.waitUntil(lambda: seen == [True], timeout=SIGNAL_TIMEOUT_MS)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: seen == [True], timeout=SIGNAL_TIMEOUT_MS)
         assert called == []
         assert watcher.locked() is False
     finally:
@@ -308,7 +309,7 @@ def test_stop_disconnects(
 
 
 def test_a_failing_callback_is_logged_not_raised(
-    qtbot: object,
+    qtbot: QtBot,
     fake_desktop: FakeDesktop,
     watcher: LogindSessionWatcher,
     caplog: pytest.LogCaptureFixture,
@@ -318,10 +319,10 @@ def test_a_failing_callback_is_logged_not_raised(
 
     watcher.start(broken)
     fake_desktop.emit("/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged", True)
-    qtbot.waitUntil(lambda: "lock/sleep callback failed" in caplog.text, timeout=SIGNAL_TIMEOUT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "lock/sleep callback failed" in caplog.text, timeout=SIGNAL_TIMEOUT_MS)
     assert watcher.locked() is True
     fake_desktop.emit("/ScreenSaver", "org.freedesktop.ScreenSaver", "ActiveChanged", False)
-    qtbot.waitUntil(lambda: watcher.locked() is False, timeout=SIGNAL_TIMEOUT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: watcher.locked() is False, timeout=SIGNAL_TIMEOUT_MS)
 
 
 # ---- GNOME do-not-disturb, with the real gsettings on a schema of our own ----
@@ -356,7 +357,7 @@ def _set_banners(tool: str, value: str) -> None:
 
 
 def test_dnd_follows_show_banners_through_dconf_notify(
-    qtbot: object, gsettings: str, fake_desktop: FakeDesktop, session: QDBusConnection
+    qtbot: QtBot, gsettings: str, fake_desktop: FakeDesktop, session: QDBusConnection
 ) -> None:
     clock = FakeClock.at("2026-11-23T09:00")
     dnd = GnomeDoNotDisturb(session, clock=clock.monotonic)
@@ -365,7 +366,7 @@ def test_dnd_follows_show_banners_through_dconf_notify(
     # Cached: without a change signal or the refresh interval, no new read.
     assert dnd.presenting() is False
     fake_desktop.control("EmitDconfNotify", "/org/gnome/desktop/notifications/", ["show-banners"])
-    qtbot.waitUntil(lambda: dnd.presenting() is True, timeout=SIGNAL_TIMEOUT_MS)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dnd.presenting() is True, timeout=SIGNAL_TIMEOUT_MS)
 
 
 def test_dnd_is_re_read_after_the_refresh_interval(gsettings: str, qapp: object) -> None:

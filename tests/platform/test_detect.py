@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -183,7 +183,7 @@ def test_wayland_does_not_trust_xwayland_idle(
 
 
 @pytest.fixture
-def gnome_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def gnome_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """GNOME's notification schema, so GNOME do-not-disturb can be read."""
     assert shutil.which("glib-compile-schemas") is not None
     schemas = tmp_path / "schemas"
@@ -197,7 +197,6 @@ def gnome_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[No
     subprocess.run(["glib-compile-schemas", str(schemas)], check=True)
     monkeypatch.setenv("GSETTINGS_SCHEMA_DIR", str(schemas))
     monkeypatch.setenv("GSETTINGS_BACKEND", "keyfile")
-    return
 
 
 @pytest.mark.x11

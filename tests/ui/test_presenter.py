@@ -174,3 +174,34 @@ def test_notifier_falls_back_and_logs_a_broken_way_once(qtbot, monkeypatch, capl
     assert sum("plyer failed" in r.message for r in caplog.records) == 1
     for toast in notifier._toasts:
         toast.close()
+
+
+class CountingChime:
+    name = "test"
+
+    def __init__(self) -> None:
+        self.plays = 0
+
+    def play(self) -> None:
+        self.plays += 1
+
+
+@pytest.mark.parametrize(("sound", "plays"), [(True, 1), (False, 0)])
+def test_a_prompt_chimes_only_when_sound_is_on(qtbot, sound, plays):
+    clock = FakeClock.at("2026-11-23T09:00")
+    store = Store.in_memory()
+    settings = Settings(
+        sound=sound, stretch_enabled=False, break_enabled=False, hydration_enabled=False, **ONLY
+    )
+    controller = Controller(
+        clock, Scheduler(clock, settings), store, FakeIdle(0), FakeSession(), FakePresenting()
+    )
+    chime = CountingChime()
+    presenter = Presenter(controller, Tray(), settings, ROOT_RESOURCES, chime=chime)
+    controller.start()
+    clock.advance(20 * 60)
+    controller.tick()
+    assert chime.plays == plays
+    for widget in presenter.open_widgets.values():
+        widget.withdraw()
+    controller.shutdown()
