@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from posture_app import __version__
 from posture_app.core.clock import Clock, SystemClock
@@ -36,7 +35,10 @@ from posture_app.core.stats import IsoWeek, WeekSummary, week_summary
 from posture_app.core.store import Store
 from posture_app.paths import Paths, resolve_paths
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without loading typing (start-up time)
 if TYPE_CHECKING:
+    from typing import NoReturn, TextIO
+
     from posture_app.core.settings import Settings
 
 PROG = "posture-app"
@@ -52,8 +54,23 @@ class UsageError(KnownError):
     """Bad input from the command line; the message is the one line the user sees."""
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without loading shutil (argparse makes one per argument)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        try:
+            width = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+        except (ValueError, OSError):
+            width = 80
+        super().__init__(prog, indent_increment, max_help_position, width=max(40, width - 2))
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a mistake is one line naming it (and exit status 2)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
@@ -69,8 +86,21 @@ class Env:
     err: TextIO
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command-line grammar of DESIGN.md."""
+COMMANDS = {
+    "log": "log stiffness or water",
+    "report": "weekly summary",
+    "export": "export every record",
+    "import": "import a JSON export",
+    "simulate": "play an activity trace",
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command-line grammar of DESIGN.md.
+
+    With `only`, just that command gets its arguments (the others keep their name and help):
+    building every subcommand costs more than a whole report.
+    """
     common = _Parser(add_help=False)
     common.add_argument(
         "--basedir",
@@ -85,10 +115,21 @@ def build_parser() -> argparse.ArgumentParser:
         "stretches, breaks and water. With no command, it starts the tray app.",
     )
     p.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # prog given, so argparse need not build a help formatter (which loads shutil) to guess it.
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog=PROG)
+    for name, text in COMMANDS.items():
+        if only in COMMANDS and name != only:
+            continue  # a known command needs only its own parser
+        command = sub.add_parser(name, parents=[common], help=text)
+        if only is None or only == name:
+            _ARGUMENTS[name](command, common)
+    return p
 
-    log_p = sub.add_parser("log", parents=[common], help="log stiffness or water")
-    what = log_p.add_subparsers(dest="what", metavar="WHAT", required=True, parser_class=_Parser)
+
+def _log_arguments(log_p: argparse.ArgumentParser, common: _Parser) -> None:
+    what = log_p.add_subparsers(
+        dest="what", metavar="WHAT", required=True, parser_class=_Parser, prog=f"{PROG} log"
+    )
     st = what.add_parser("stiffness", parents=[common], help="rate back stiffness 0-10")
     st.add_argument("score", metavar="SCORE", type=_score, help="0 = none, 10 = worst imaginable")
     st.add_argument("--area", choices=[a.value for a in Area], help="where you feel it")
@@ -97,18 +138,22 @@ def build_parser() -> argparse.ArgumentParser:
     wa = what.add_parser("water", parents=[common], help="log water you drank")
     wa.add_argument("ml", metavar="ML", nargs="?", type=_ml, help="millilitres (default: a glass)")
 
-    rep = sub.add_parser("report", parents=[common], help="weekly summary")
+
+def _report_arguments(rep: argparse.ArgumentParser, _common: _Parser) -> None:
     rep.add_argument("--week", metavar="YYYY-Www", type=_week, help="which week (default: this)")
     rep.add_argument("--json", action="store_true", help="print one JSON object")
 
-    exp = sub.add_parser("export", parents=[common], help="export every record")
+
+def _export_arguments(exp: argparse.ArgumentParser, _common: _Parser) -> None:
     exp.add_argument("--format", choices=["csv", "json"], default="json")
     exp.add_argument("--output", metavar="FILE", type=Path, help="write to FILE (default: stdout)")
 
-    imp = sub.add_parser("import", parents=[common], help="import a JSON export")
+
+def _import_arguments(imp: argparse.ArgumentParser, _common: _Parser) -> None:
     imp.add_argument("file", metavar="FILE.json", type=Path)
 
-    sim = sub.add_parser("simulate", parents=[common], help="play an activity trace")
+
+def _simulate_arguments(sim: argparse.ArgumentParser, _common: _Parser) -> None:
     sim.add_argument("trace", metavar="TRACE.jsonl", type=Path)
     sim.add_argument(
         "--respond",
@@ -117,12 +162,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="how every prompt but stiffness is answered (default: done)",
     )
     sim.add_argument("--settings", metavar="FILE", type=Path, help="settings to use")
-    return p
+
+
+_ARGUMENTS = {
+    "log": _log_arguments,
+    "report": _report_arguments,
+    "export": _export_arguments,
+    "import": _import_arguments,
+    "simulate": _simulate_arguments,
+}
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command word in `argv` (skipping --basedir DIR), if it names one."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--basedir":
+            next(args, None)
+        elif arg in COMMANDS:
+            return arg
+        elif not arg.startswith("-"):
+            return None
+    return None
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
     """Parse arguments; raise UsageError with one line on a mistake."""
-    return build_parser().parse_args(list(argv))
+    return build_parser(only=_command_in(argv) or "").parse_args(list(argv))
 
 
 def run(

@@ -7,7 +7,10 @@ command with nothing to say never needs it. Each module still has its own named 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without loading typing (start-up time)
+if TYPE_CHECKING:
+    import logging
 
 _on_first_use: Callable[[], None] | None = None
 
@@ -25,9 +28,9 @@ class Logger:
 
     def __init__(self, name: str) -> None:
         self._name = name
-        self._logger: Any = None
+        self._logger: logging.Logger | None = None
 
-    def _real(self) -> Any:
+    def _real(self) -> logging.Logger:
         if self._logger is None:
             global _on_first_use
             import logging
