@@ -95,3 +95,31 @@ class FakePresenting:
     def presenting(self) -> bool:
         """What the test set."""
         return self.on
+
+
+def aware(text: str) -> datetime:
+    """An aware time from ISO text with an offset."""
+    at = datetime.fromisoformat(text)
+    assert at.tzinfo is not None, text
+    return at
+
+
+def uid(n: int) -> str:
+    """A fixed, valid UUID numbered n."""
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+def plain(value: object) -> object:
+    """Records as plain data, times as ISO text, so offsets are compared too (not just instants)."""
+    import dataclasses
+    from enum import Enum
+
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value

@@ -266,7 +266,35 @@ class _PromptWindow(QWidget):
 # --- toasts -----------------------------------------------------------------------------------
 
 
-class _Toast(_PromptWindow):
+class _QuickPrompt(_PromptWindow):
+    """A prompt answered done, snoozed or skipped: Enter, S and Esc (Esc = seen and declined)."""
+
+    def _done(self) -> None:
+        """Done."""
+        self._finish(Outcome.DONE)
+
+    def _snooze(self) -> None:
+        """Ask again later."""
+        self._finish(Outcome.SNOOZED)
+
+    def _skip(self) -> None:
+        """Not this time."""
+        self._finish(Outcome.SKIPPED)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter = Done (or the focused button), S = Snooze, Esc = Skip."""
+        key = event.key()
+        if _plain(event) and key in _ENTER_KEYS:
+            self._done()
+        elif _plain(event) and key == Qt.Key.Key_S:
+            self._snooze()
+        elif _plain(event) and key == Qt.Key.Key_Escape:
+            self._skip()
+        else:
+            super().keyPressEvent(event)
+
+
+class _Toast(_QuickPrompt):
     """A small card in the screen corner that never takes the keyboard focus.
 
     With `firm` it is a framed window instead, kept on top with no timeout (Insistence.FIRM).
@@ -359,30 +387,6 @@ class _Toast(_PromptWindow):
     def _place(self) -> None:
         """A toast appears in the bottom-right corner of the user's screen."""
         look.place(self, "bottom-right")
-
-    def _skip(self) -> None:
-        """Dismissed without doing it."""
-        self._finish(Outcome.SKIPPED)
-
-    def _done(self) -> None:
-        """Done."""
-        self._finish(Outcome.DONE)
-
-    def _snooze(self) -> None:
-        """Ask again later."""
-        self._finish(Outcome.SNOOZED)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter = the default answer, S = snooze, Esc = dismiss (skipped)."""
-        key = event.key()
-        if _plain(event) and key in _ENTER_KEYS:
-            self._done()
-        elif _plain(event) and key == Qt.Key.Key_S:
-            self._snooze()
-        elif _plain(event) and key == Qt.Key.Key_Escape:
-            self._skip()
-        else:
-            super().keyPressEvent(event)
 
     def enterEvent(self, event: QEnterEvent) -> None:
         """Hold the countdown while the pointer rests on the toast (someone is reading)."""
@@ -530,7 +534,7 @@ class ToastStack(QObject):
 # --- exercise window --------------------------------------------------------------------------
 
 
-class ExerciseWindow(_PromptWindow):
+class ExerciseWindow(_QuickPrompt):
     """A guided stretch, movement break or eye rest: steps, illustration and a countdown.
 
     The countdown shows how long to keep going; reaching zero says "Well done" and moves the
@@ -704,30 +708,6 @@ class ExerciseWindow(_PromptWindow):
             self._illustration.hide()
             return
         self._illustration.setPixmap(pixmap)
-
-    def _done(self) -> None:
-        """Done."""
-        self._finish(Outcome.DONE)
-
-    def _snooze(self) -> None:
-        """Ask again later."""
-        self._finish(Outcome.SNOOZED)
-
-    def _skip(self) -> None:
-        """Not this time."""
-        self._finish(Outcome.SKIPPED)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Enter = Done (or the focused button), S = Snooze, Esc = Skip."""
-        key = event.key()
-        if _plain(event) and key in _ENTER_KEYS:
-            self._done()
-        elif _plain(event) and key == Qt.Key.Key_S:
-            self._snooze()
-        elif _plain(event) and key == Qt.Key.Key_Escape:
-            self._skip()
-        else:
-            super().keyPressEvent(event)
 
 
 def _illustration_path(resources: Path, exercise: Exercise | MovementBreak) -> Path | None:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import copy
 import csv
-import dataclasses
 import io
 import json
 from collections.abc import Callable, Iterator
-from datetime import datetime
-from enum import Enum
 
 import pytest
 
@@ -25,6 +22,8 @@ from posture_app.core.model import (
     WaterLog,
 )
 from posture_app.core.store import Records, Store
+from tests.fakes import aware as t
+from tests.fakes import plain, uid
 
 HEADER = [
     "record",
@@ -41,31 +40,7 @@ HEADER = [
 ]
 UNICODE_NOTE = "Rücken schmerzt – 😣"
 
-
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def t(text: str) -> datetime:
-    at = datetime.fromisoformat(text)
-    assert at.tzinfo is not None, text
-    return at
-
-
-def uid(n: int) -> str:
-    return f"00000000-0000-4000-8000-{n:012d}"
-
-
-def plain(value: object) -> object:
-    """Records as plain data, times as ISO text, so offsets are compared too (not just instants)."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 def every_kind() -> Records:

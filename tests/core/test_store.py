@@ -10,7 +10,6 @@ import sqlite3
 import stat
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from enum import Enum
 from pathlib import Path
 
 import pytest
@@ -35,7 +34,8 @@ from posture_app.core.store import (
     StoreError,
     StoreTooNew,
 )
-from tests.fakes import local
+from tests.fakes import aware as t
+from tests.fakes import local, plain, uid
 
 FIXTURE_V1 = Path(__file__).resolve().parent.parent / "fixtures" / "store_v1.sql"
 CET = timezone(timedelta(hours=1))
@@ -45,31 +45,6 @@ TABLES = {"sessions", "natural_breaks", "prompts", "water", "stiffness"}
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def t(text: str) -> datetime:
-    """An aware time from ISO text with an offset."""
-    at = datetime.fromisoformat(text)
-    assert at.tzinfo is not None, text
-    return at
-
-
-def uid(n: int) -> str:
-    """A fixed, valid UUID numbered n."""
-    return f"00000000-0000-4000-8000-{n:012d}"
-
-
-def plain(value: object) -> object:
-    """Records as plain data, times as ISO text, so offsets are compared too (not just instants)."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 def sha256(path: Path) -> str:
