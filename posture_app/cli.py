@@ -330,7 +330,7 @@ def _log(args: argparse.Namespace, env: Env) -> None:
     store = _open_store(env)
     try:
         store.add_water(WaterLog(new_id(), now, ml))
-        today = week_summary(store, IsoWeek.of(now.date())).days[now.weekday()].water_ml
+        today = store.water_on(now.date())
     finally:
         store.close()
     print(

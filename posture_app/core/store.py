@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from posture_app.core.errors import KnownError
@@ -39,6 +39,8 @@ from posture_app.core.model import (
 log = get_logger(__name__)
 
 SCHEMA_VERSION = 1
+#: The widest UTC offset is 14 hours: a local day lies within its UTC day widened by that.
+_OFFSET_MARGIN = 14 * 3600
 #: How long a writer waits for another process's write to finish.
 BUSY_TIMEOUT_MS = 5000
 
@@ -324,6 +326,15 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def water_on(self, day: date) -> int:
+        """Millilitres logged on local `day`."""
+        row = self._conn.execute(
+            "SELECT coalesce(sum(ml), 0) FROM water WHERE at_ts >= ? AND at_ts < ?"
+            " AND substr(at_local, 1, 10) = ?",
+            (*_day_range(day), day.isoformat()),
+        ).fetchone()
+        return int(row[0])
+
     def records(self, start: datetime | None = None, end: datetime | None = None) -> Records:
         """Every record whose instant lies in [start, end) (all of them without bounds)."""
         lo = start.timestamp() if start else float("-inf")
@@ -386,6 +397,12 @@ class Store:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _day_range(day: date) -> tuple[float, float]:
+    """UTC seconds that surely contain local `day`, whatever its offset (an index range)."""
+    start = datetime.combine(day, time(0), tzinfo=UTC).timestamp()
+    return start - _OFFSET_MARGIN, start + 86400 + _OFFSET_MARGIN
 
 
 def _connect(path: Path) -> sqlite3.Connection:

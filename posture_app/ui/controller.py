@@ -28,7 +28,6 @@ from posture_app.core.scheduler import (
     Snapshot,
 )
 from posture_app.core.settings import Settings
-from posture_app.core.stats import IsoWeek, week_summary
 from posture_app.core.store import Store
 from posture_app.platform.base import IdleSource, PresentingSource, SessionWatcher
 
@@ -192,8 +191,7 @@ class Controller(QObject):
 
     def water_logged_today(self) -> int:
         """Millilitres logged today."""
-        now = self._clock.now()
-        return week_summary(self._store, IsoWeek.of(now.date())).days[now.weekday()].water_ml
+        return self._store.water_on(self._clock.now().date())
 
     # --- internals --------------------------------------------------------------------------------
 

@@ -971,3 +971,18 @@ def test_fixture_v1_takes_new_writes_after_migrating(v1_store: Store) -> None:
     )
     assert added["water"] == 1
     assert len(v1_store.records().water) == 5
+
+
+def test_water_on_a_local_day_counts_that_day_only(db_path: Path) -> None:
+    s = Store.open(db_path, now=NOW)
+    try:
+        s.add_water(WaterLog(uid(901), t("2026-11-23T23:30:00+01:00"), 200))
+        s.add_water(WaterLog(uid(902), t("2026-11-24T00:10:00+01:00"), 300))
+        s.add_water(
+            WaterLog(uid(903), t("2026-11-23T20:00:00-05:00"), 400)
+        )  # a trip: still the 23rd
+        assert s.water_on(date(2026, 11, 23)) == 600
+        assert s.water_on(date(2026, 11, 24)) == 300
+        assert s.water_on(date(2026, 11, 22)) == 0
+    finally:
+        s.close()
