@@ -114,7 +114,7 @@ class App(QObject):
         self.paths = paths
         self.clock = clock or SystemClock()
         self.detected = detected
-        self.settings, warnings = self._load_settings()
+        self.settings, self._warnings = self._load_settings()
         self.store = Store.open(paths.database_file, now=self.clock.now())
         self.scheduler = Scheduler(self.clock, self.settings, self.store.has_rating)
         self.controller = Controller(
@@ -132,13 +132,6 @@ class App(QObject):
         self._wire()
         for note in detected.notes:
             log.info("%s", note)
-        for warning in warnings:
-            self.presenter.notify("Settings", warning)
-        if self.store.moved_aside is not None:
-            self.presenter.notify(
-                "Your data file could not be read",
-                f"It was moved to {self.store.moved_aside} and a new one was started.",
-            )
 
     @property
     def _state_file(self) -> Path:
@@ -179,6 +172,14 @@ class App(QObject):
         else:
             log.warning("no system tray here: showing the window instead")
             self.show_window()
+        # Once the icon is up, so the tray's own message can carry these.
+        for warning in self._warnings:
+            self.presenter.notify("Settings", warning)
+        if self.store.moved_aside is not None:
+            self.presenter.notify(
+                "Your data file could not be read",
+                f"It was moved to {self.store.moved_aside} and a new one was started.",
+            )
         if not self.state.welcomed:
             self.show_welcome()
 
