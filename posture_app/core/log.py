@@ -57,6 +57,10 @@ class Logger:
         """Log at ERROR."""
         self._real().error(msg, *args)
 
+    def exception(self, msg: str, *args: object) -> None:
+        """Log at ERROR with the traceback of the exception being handled."""
+        self._real().exception(msg, *args)
+
 
 def get_logger(name: str) -> Logger:
     """The logger of module `name`."""

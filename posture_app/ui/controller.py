@@ -10,12 +10,14 @@ on every tick, so a crash loses at most one poll interval.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from posture_app.core.clock import Clock, seconds_between
-from posture_app.core.model import Area, Outcome
+from posture_app.core.model import Area, Outcome, Session, WaterLog
 from posture_app.core.recorder import record
 from posture_app.core.scheduler import (
     Event,
@@ -98,12 +100,19 @@ class Controller(QObject):
         """Read the platform, tick the scheduler, store and report what happened, re-arm."""
         if not self._started:
             return
-        events = self._scheduler.tick(self._observe())
-        self._apply(events)
-        session = self._scheduler.open_session()
-        if session is not None:
-            self._store.save_session(session)
-        self._arm()
+        with self._step("tick"):
+            self._apply(self._scheduler.tick(self._observe()), self._scheduler.open_session())
+
+    @contextmanager
+    def _step(self, what: str) -> Iterator[None]:
+        """Run one step; if it fails, log it and keep the timer going (the app must not stop)."""
+        try:
+            yield
+        except Exception:  # a full disk, a locked database, a bug: the next tick tries again
+            log.exception("%s failed", what)
+        finally:
+            if self._started:
+                self._arm()
 
     def _observe(self) -> Observation:
         idle = self._idle.idle_seconds()
@@ -142,38 +151,38 @@ class Controller(QObject):
 
     def respond(self, prompt_id: str, outcome: Outcome) -> None:
         """The user answered a prompt."""
-        self._catch_up()
-        self._apply(self._scheduler.respond(prompt_id, outcome))
-        self._arm()
+        with self._step("recording an answer"):
+            self._catch_up()
+            self._apply(self._scheduler.respond(prompt_id, outcome))
 
     def log_water(self, ml: int | None = None) -> None:
         """The user drank a glass (or `ml`)."""
-        self._catch_up()
-        self._apply(self._scheduler.log_water(ml or self._scheduler.settings.glass_ml))
-        self._arm()
+        with self._step("logging water"):
+            self._catch_up()
+            self._apply(self._scheduler.log_water(ml or self._scheduler.settings.glass_ml))
 
     def log_stiffness(self, score: int, area: Area | None, note: str) -> None:
         """The user rated their stiffness now."""
-        self._catch_up()
-        self._apply(self._scheduler.log_stiffness(score, area, note))
-        self._arm()
+        with self._step("logging a rating"):
+            self._catch_up()
+            self._apply(self._scheduler.log_stiffness(score, area, note))
 
     def take_break_now(self) -> None:
         """Show the movement-break prompt now."""
-        self._catch_up()
-        self._apply(self._scheduler.take_break_now())
-        self._arm()
+        with self._step("starting a break"):
+            self._catch_up()
+            self._apply(self._scheduler.take_break_now())
 
     def pause(self, until: datetime) -> None:
         """Hold prompts until `until`."""
-        self._scheduler.pause(until)
-        self._arm()
+        with self._step("pausing"):
+            self._scheduler.pause(until)
 
     def resume(self) -> None:
         """End a pause now."""
-        self._catch_up()
-        self._apply(self._scheduler.resume())
-        self._arm()
+        with self._step("resuming"):
+            self._catch_up()
+            self._apply(self._scheduler.resume())
 
     def update_settings(self, settings: Settings) -> None:
         """Use new settings from now on."""
@@ -200,19 +209,22 @@ class Controller(QObject):
         if self._started:
             self._apply(self._scheduler.tick(self._observe()))
 
-    def _apply(self, events: list[Event]) -> None:
-        if not events:
+    def _apply(self, events: list[Event], session: Session | None = None) -> None:
+        """Store the events (and the open session, saved as it grows) in one commit, then tell."""
+        if not events and session is None:
             return
         with self._store.transaction():
             for event in events:
                 record(self._store, event)
+            if session is not None:
+                self._store.save_session(session)
         water = False
         for event in events:
             if isinstance(event, PromptShown):
                 self.prompt_shown.emit(event)
             elif isinstance(event, PromptEnded):
                 self.prompt_ended.emit(event)
-            elif isinstance(event, Logged) and not hasattr(event.record, "score"):
+            elif isinstance(event, Logged) and isinstance(event.record, WaterLog):
                 water = True
         if water:
             self.water_today.emit(self.water_logged_today())

@@ -158,3 +158,19 @@ def test_logging_water_reports_todays_total(rig, qtbot):
     with qtbot.waitSignal(rig.controller.water_today) as got:
         rig.controller.log_water()
     assert got.args == [550]
+
+
+def test_a_failing_step_is_logged_and_the_timer_keeps_going(rig, monkeypatch, caplog):
+    rig.controller.start()
+
+    def full_disk(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rig.store, "save_session", full_disk)
+    rig.minutes(1)  # the write fails...
+    assert "tick failed" in caplog.text
+    assert rig.controller.next_tick_ms > 0  # ...but the app still wakes up again
+    monkeypatch.undo()
+    rig.minutes(1)
+    (session,) = rig.store.records().sessions
+    assert session.sitting_seconds == pytest.approx(120)
