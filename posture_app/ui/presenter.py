@@ -206,7 +206,9 @@ class Presenter(QObject):
         if prompt is None and "rating" in self._open:
             self._open["rating"].raise_()
             return
-        dialog = StiffnessDialog(prompt, question=_QUESTIONS[slot])
+        # No countdown of its own (a timer waking every second for ten minutes while nobody is
+        # there): the scheduler's prompt expiry takes the dialog down.
+        dialog = StiffnessDialog(prompt, question=_QUESTIONS[slot], timeout_s=0)
         dialog.rated.connect(self.rated.emit)
         dialog.safety_requested.connect(self.safety_requested.emit)
         if prompt is None:

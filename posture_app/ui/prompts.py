@@ -221,9 +221,10 @@ class _PromptWindow(QWidget):
         return True
 
     def _finish(self, outcome: Outcome | None) -> None:
-        """End the prompt with this outcome and close the window."""
+        """End the prompt with this outcome, close the window and free it."""
         if self._settle(outcome):
             self.close()
+            self.deleteLater()  # a tray app shows hundreds of these a week
 
     def _place(self) -> None:
         """Put the window where it first appears; subclasses choose."""

@@ -205,3 +205,31 @@ def test_a_prompt_chimes_only_when_sound_is_on(qtbot, sound, plays):
     for widget in presenter.open_widgets.values():
         widget.withdraw()
     controller.shutdown()
+
+
+def test_answered_prompts_are_freed(rig, qtbot):
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    r = rig(hydration_minutes=20, stretch_enabled=False, break_enabled=False)
+    before = len(QApplication.topLevelWidgets())
+    for _ in range(3):
+        r.minutes(20)
+        for widget in r.widgets():
+            qtbot.keyClick(widget, Qt.Key.Key_Return)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert len(QApplication.topLevelWidgets()) <= before
+
+
+def test_the_stiffness_prompt_has_no_second_by_second_timer(rig):
+    r = rig(
+        posture_enabled=False,
+        stretch_enabled=False,
+        break_enabled=False,
+        hydration_enabled=False,
+        stiffness_morning=True,
+    )
+    (dialog,) = r.widgets()
+    assert not dialog.timer.isActive()
+    r.minutes(11)  # the scheduler's expiry takes it down
+    assert r.widgets() == []
