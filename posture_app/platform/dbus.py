@@ -393,8 +393,8 @@ class GnomeDoNotDisturb:
     """GNOME's do-not-disturb switch: the `show-banners` setting is off.
 
     Read with `gsettings` (there is no D-Bus read API for dconf: the writer service only writes),
-    once at start, again when dconf's `Notify` signal names the key, and at most every
-    DND_REFRESH_SECONDS otherwise, so the usual cost is no process at all.
+    once at start and again when dconf's `Notify` signal names the key; only where that signal
+    cannot be had, every DND_REFRESH_SECONDS. So the usual cost is no process at all.
     """
 
     name = "GNOME do-not-disturb"
@@ -419,6 +419,7 @@ class GnomeDoNotDisturb:
         self._warned = False
         self._receiver = _NotifyReceiver(self._dconf_changed)
         self._bus = session if session is not None and session.isConnected() else None
+        self._watching = False  # with dconf's change signal, no timed re-reads are needed
         if self._bus is not None:
             service, path, interface = _DCONF
             if self._bus.connect(
@@ -426,12 +427,14 @@ class GnomeDoNotDisturb:
                 _slot("notify(QString,QStringList,QString)"),
             ):  # fmt: skip
                 _round_trip(self._bus)
+                self._watching = True
             else:
                 log.info("no dconf change signal; re-reading every %.0f s", refresh_seconds)
 
     def presenting(self) -> bool:
         """True while GNOME's do-not-disturb is on."""
-        if self._stale or self._clock() - self._read_at >= self._refresh:
+        due = not self._watching and self._clock() - self._read_at >= self._refresh
+        if self._stale or due:
             show_banners, error = self._read()
             self._read_at, self._stale = self._clock(), False
             if show_banners is not None:
