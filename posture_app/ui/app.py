@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import io
 import logging
 import logging.handlers
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidge
 
 from posture_app.core.clock import Clock, SystemClock
 from posture_app.core.content import SAFETY_NOTE
+from posture_app.core.files import FILE_MODE, make_private_dirs
 from posture_app.core.model import Area
 from posture_app.core.scheduler import Scheduler, Snapshot
 from posture_app.core.settings import (
@@ -84,15 +87,21 @@ class SingleInstance(QObject):
         sock.disconnectFromServer()
 
 
+class _PrivateLog(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files only the user can read (it says when they sit and rest)."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+
 def setup_logging(paths: Paths) -> None:
     """Log to a rotating file in the log folder, and warnings to stderr."""
     root = logging.getLogger()
     root.setLevel(logging.INFO)
     try:
-        paths.log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler = logging.handlers.RotatingFileHandler(
-            paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
+        make_private_dirs(paths.log_dir)
+        handler = _PrivateLog(paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     except OSError as exc:
@@ -145,12 +154,17 @@ class App(QObject):
             self._settings_locked = True  # never save over a newer file
             return Settings(), [f"{exc}. Using the default settings for now."]
         except SettingsError as exc:
+            self._settings_locked = True  # nor over one we could not read
             return Settings(), [str(exc)]
 
     def _wire(self) -> None:
         c, t = self.controller, self.tray
         c.changed.connect(self._on_changed)
         c.water_today.connect(lambda ml: t.show_water(ml, self.settings.water_goal_ml))
+        # Fresh when the menu opens (midnight, a glass logged from the command line, a new goal).
+        t.menu.aboutToShow.connect(
+            lambda: t.show_water(c.water_logged_today(), self.settings.water_goal_ml)
+        )
         t.break_now.connect(c.take_break_now)
         t.log_water.connect(lambda: c.log_water())
         t.log_stiffness.connect(lambda: self.presenter.ask_stiffness(None))
@@ -231,8 +245,8 @@ class App(QObject):
             window.stiffness_requested.connect(lambda: self.presenter.ask_stiffness(None))
             window.safety_requested.connect(self.show_safety_note)
             self._windows["status"] = window
-        window.update_status(self.controller.snapshot())  # type: ignore[attr-defined]
         window.show()
+        window.update_status(self.controller.snapshot())  # type: ignore[attr-defined]
         window.raise_()
         window.activateWindow()
 
@@ -273,6 +287,9 @@ class App(QObject):
                 return
         self.settings = settings
         self.presenter.settings = settings
+        status = self._windows.get("status")
+        if status is not None:
+            status.settings = settings  # type: ignore[attr-defined]
         self.controller.update_settings(settings)
         window = self._windows.pop("settings", None)
         if window is not None:

@@ -13,9 +13,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from posture_app.core.content import (
-    EXERCISES,
+    MOVEMENT_BREAK,
     POSTURE_CHECK,
     Exercise,
+    MovementBreak,
     exercise,
     next_exercise,
 )
@@ -26,6 +27,7 @@ from posture_app.platform.sound import Chime, NullChime
 from posture_app.ui import look
 from posture_app.ui.controller import Controller
 from posture_app.ui.prompts import (
+    TOAST_TIMEOUT_S,
     ExerciseWindow,
     HydrationToast,
     PostureToast,
@@ -38,8 +40,6 @@ PromptWidget = PostureToast | HydrationToast | ExerciseWindow | StiffnessDialog
 
 log = logging.getLogger(__name__)
 
-#: How long a small prompt stays before it goes away by itself (recorded as ignored).
-TOAST_SECONDS = 90
 #: How long an in-app notification toast stays.
 NOTE_MS = 8000
 
@@ -79,10 +79,20 @@ class Notifier:
         self._by_toast(title, text)
         return "toast"
 
-    def _by_tray(self, title: str, text: str) -> bool:
+    def tray_can_show(self) -> bool:
+        """Whether the next message goes through the tray (where a click reaches the app)."""
         icon = self._tray.icon
-        if not (icon.isVisible() and icon.supportsMessages() and icon.isSystemTrayAvailable()):
+        return (
+            "tray" not in self._broken
+            and icon.isVisible()
+            and icon.supportsMessages()
+            and icon.isSystemTrayAvailable()
+        )
+
+    def _by_tray(self, title: str, text: str) -> bool:
+        if not self.tray_can_show():
             return False
+        icon = self._tray.icon
         icon.showMessage(title, text, icon.icon(), NOTE_MS)
         return True
 
@@ -135,7 +145,7 @@ class Presenter(QObject):
         self._open: dict[str, QWidget] = {}
         self._toasts: ToastStack | None = None
         self._last_exercise: str | None = None
-        self._gentle: dict[str, Prompt] = {}
+        self._clickable: str | None = None  # the gentle prompt whose message the tray shows
         controller.prompt_shown.connect(self.show_prompt)
         controller.prompt_ended.connect(self._ended)
         tray.icon.messageClicked.connect(self._gentle_clicked)
@@ -151,6 +161,7 @@ class Presenter(QObject):
 
     def notify(self, title: str, text: str) -> str:
         """Tell the user something, by the first way that works."""
+        self._clickable = None  # a click on this message answers no prompt
         return self._notifier.notify(title, text)
 
     @property
@@ -170,14 +181,15 @@ class Presenter(QObject):
             return
         if insist is Insistence.GENTLE:
             title, text = _GENTLE_TEXT[kind]
-            self._gentle = {prompt.uuid: prompt}
-            self.notify(title, text + "\n(Click to mark it done.)")
+            clickable = self._notifier.tray_can_show()
+            self.notify(title, text + ("\n(Click to mark it done.)" if clickable else ""))
+            self._clickable = prompt.uuid if clickable else None
             return
         firm = insist is Insistence.FIRM
         widget: PromptWidget
         if kind is Kind.POSTURE:
             widget = PostureToast(
-                prompt, POSTURE_CHECK, timeout_s=0 if firm else TOAST_SECONDS,
+                prompt, POSTURE_CHECK, timeout_s=TOAST_TIMEOUT_S,
                 snooze_minutes=self.settings.snooze_minutes, firm=firm,
             )  # fmt: skip
         elif kind is Kind.HYDRATION:
@@ -186,7 +198,7 @@ class Presenter(QObject):
                 today_ml=self._controller.water_logged_today(),
                 goal_ml=self.settings.water_goal_ml,
                 glass_ml=self.settings.glass_ml,
-                timeout_s=0 if firm else TOAST_SECONDS,
+                timeout_s=TOAST_TIMEOUT_S,
                 firm=firm,
             )
         else:
@@ -239,20 +251,23 @@ class Presenter(QObject):
 
     def _ended(self, event: PromptEnded) -> None:
         """A prompt ended elsewhere (expired, or water logged from the menu): take it down."""
-        self._gentle.pop(event.prompt.uuid, None)
+        if self._clickable == event.prompt.uuid:
+            self._clickable = None
         widget = self._open.pop(event.prompt.uuid, None)
         if widget is not None:
             widget.withdraw()  # type: ignore[attr-defined]  # no second outcome
 
     def _gentle_clicked(self) -> None:
-        for prompt_id in list(self._gentle):
+        """The user clicked the tray message of a gentle prompt: done."""
+        if self._clickable is not None:
+            prompt_id, self._clickable = self._clickable, None
             self._controller.respond(prompt_id, Outcome.DONE)
 
-    def _exercise_for(self, kind: Kind) -> Exercise:
+    def _exercise_for(self, kind: Kind) -> Exercise | MovementBreak:
         if kind is Kind.EYES:
             return exercise("look-far-away")
         if kind is Kind.BREAK:
-            return EXERCISES[0]  # the window shows the movement-break text instead
+            return MOVEMENT_BREAK
         chosen = next_exercise(self._last_exercise)
         self._last_exercise = chosen.id
         return chosen

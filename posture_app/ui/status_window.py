@@ -33,7 +33,7 @@ class StatusWindow(QWidget):
     def __init__(self, controller: Controller, settings: Settings) -> None:
         super().__init__()
         self._controller = controller
-        self._settings = settings
+        self.settings = settings
         self.setWindowTitle("posture-app")
         self.setAccessibleName("posture-app: today")
         self.now = QLabel()
@@ -82,8 +82,8 @@ class StatusWindow(QWidget):
 
     def update_status(self, snap: Snapshot) -> None:
         """Refresh from the scheduler and the store."""
-        if not self.isVisible() and self.now.text():
-            return
+        if not self.isVisible():
+            return  # refreshed when shown
         self.now.setText(status_text(snap, snap.at))
         day = week_summary(self._controller.store, IsoWeek.of(snap.at.date())).days[
             snap.at.weekday()
@@ -96,7 +96,7 @@ class StatusWindow(QWidget):
         f["longest"].setText(_hm(day.longest_session_minutes))
         f["breaks"].setText(str(day.natural_breaks))
         f["prompts"].setText(f"{done} of {shown}" if shown else "none yet")
-        f["water"].setText(f"{day.water_ml} of {self._settings.water_goal_ml} ml")
+        f["water"].setText(f"{day.water_ml} of {self.settings.water_goal_ml} ml")
         m, e = day.stiffness_morning, day.stiffness_evening
         f["stiffness"].setText(f"{'-' if m is None else m} / {'-' if e is None else e}")
 

@@ -107,7 +107,10 @@ def draw_icon(state: IconState, minutes: int | None = None, size: int = 64) -> Q
 def status_text(snap: Snapshot, now: datetime) -> str:
     """One line: how long you have sat, and what comes next."""
     if snap.paused_until is not None:
-        return f"Paused until {snap.paused_until:%H:%M}"
+        until = snap.paused_until
+        if until.date() > now.date() and until.time() == time(0):
+            return "Paused until tomorrow"
+        return f"Paused until {until:%H:%M}"
     if snap.presence is not Presence.PRESENT and snap.session_start is None:
         return "Away"
     sat = int(snap.sitting_seconds // 60)
@@ -165,6 +168,7 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
         self.icon.setIcon(draw_icon(IconState.AWAY))
+        self._drawn: tuple[IconState, int | None] = (IconState.AWAY, None)
         self.icon.setToolTip("posture-app")
 
     def _action(
@@ -191,7 +195,9 @@ class Tray(QObject):
         """Show the scheduler's state in the icon, tooltip and status line."""
         state = icon_state(snap)
         minutes = minutes_to_break(snap, now) if with_minutes else None
-        self.icon.setIcon(draw_icon(state, minutes))
+        if (state, minutes) != self._drawn:  # redraw only on change: each one wakes the panel
+            self._drawn = (state, minutes)
+            self.icon.setIcon(draw_icon(state, minutes))
         text = status_text(snap, now)
         self.status.setText(text)
         self.icon.setToolTip(f"posture-app\n{text}")

@@ -67,3 +67,35 @@ def test_a_second_launch_asks_the_first_to_show_itself(qtbot, paths):
 def test_no_instance_running_means_this_one_starts(qtbot, tmp_path):
     lonely = Paths(tmp_path / "c2", tmp_path / "d2", tmp_path / "l2")
     assert not SingleInstance(lonely).ask_running()
+
+
+def test_the_log_is_readable_by_the_user_only(paths, monkeypatch):
+    import logging
+    import os
+
+    from posture_app.ui.app import setup_logging
+
+    root = logging.getLogger()
+    before = list(root.handlers)
+    old_umask = os.umask(0o022)
+    try:
+        setup_logging(paths)
+        logging.getLogger("posture_app.test").warning("a line")
+    finally:
+        os.umask(old_umask)
+        for handler in root.handlers[len(before) :]:
+            handler.close()
+            root.removeHandler(handler)
+    assert paths.log_file.stat().st_mode & 0o777 == 0o600
+    assert paths.log_dir.stat().st_mode & 0o777 == 0o700
+    assert "a line" in paths.log_file.read_text()
+
+
+def test_the_window_shows_fresh_numbers_when_reopened(app):
+    app.start()
+    app._windows["welcome"].close()
+    window = app._windows["status"]
+    window.hide()
+    app.controller.log_water(500)
+    app.show_window()
+    assert window.fields["water"].text() == "500 of 2000 ml"

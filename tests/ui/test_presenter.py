@@ -110,7 +110,8 @@ def test_firm_posture_checks_stay_until_answered(rig):
     assert toast.isVisible()
 
 
-def test_gentle_prompts_are_notifications_and_a_click_marks_them_done(rig, monkeypatch):
+@pytest.mark.parametrize("tray", [True, False])
+def test_gentle_prompts_are_notifications_and_a_tray_click_marks_them_done(rig, monkeypatch, tray):
     r = rig(
         insistence=Insistence.GENTLE,
         stretch_enabled=False,
@@ -118,12 +119,19 @@ def test_gentle_prompts_are_notifications_and_a_click_marks_them_done(rig, monke
         hydration_enabled=False,
     )
     said: list[tuple[str, str]] = []
+    monkeypatch.setattr(r.presenter._notifier, "tray_can_show", lambda: tray)
     monkeypatch.setattr(r.presenter._notifier, "notify", lambda t, x: said.append((t, x)) or "tray")
     r.minutes(20)
     assert r.widgets() == []
     assert said[0][0] == "Posture check"
+    assert ("Click to mark it done" in said[0][1]) is tray
+    r.presenter.notify("Settings", "something else")  # a click on this answers nothing...
     r.tray.icon.messageClicked.emit()
-    assert [p.outcome for p in r.store.records().prompts] == [Outcome.DONE]
+    assert [p.outcome for p in r.store.records().prompts] == [None]
+    r.minutes(30)  # ...the next gentle prompt (09:50) does, when the tray shows its message
+    r.tray.icon.messageClicked.emit()
+    outcomes = [p.outcome for p in r.store.records().prompts]
+    assert (Outcome.DONE in outcomes) is tray
 
 
 def test_the_rating_from_the_menu_is_one_dialog_that_logs_a_rating(rig, qtbot):

@@ -97,3 +97,8 @@ def test_update_swaps_pause_for_resume_and_shows_water(qtbot):
     assert tray.status.text() == "Paused until 11:00"
     tray.show_water(750, 2000)
     assert tray.water.text() == "Log a glass of water (750 of 2000 ml today)"
+
+
+def test_pause_until_tomorrow_says_so():
+    midnight = local("2026-11-24T00:00")
+    assert status_text(snap(paused_until=midnight), NOW) == "Paused until tomorrow"
