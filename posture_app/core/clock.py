@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as day_time
 from typing import Protocol
 
 #: Differences smaller than this between the two clocks are jitter, not sleep.
@@ -143,6 +144,11 @@ def elapsed(before: Reading, after: Reading) -> Elapsed:
 def seconds_between(a: datetime, b: datetime) -> float:
     """Seconds from `a` to `b`, correct across DST changes and differing zones."""
     return (b.astimezone(UTC) - a.astimezone(UTC)).total_seconds()
+
+
+def next_midnight(now: datetime) -> datetime:
+    """The local midnight that starts the day after `now` (in `now`'s zone)."""
+    return datetime.combine(now.date() + timedelta(days=1), day_time(0), tzinfo=now.tzinfo)
 
 
 def shift(at: datetime, seconds: float) -> datetime:

@@ -18,7 +18,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum, auto
 
-from posture_app.core.clock import Clock, Reading, elapsed, read, seconds_between, shift
+from posture_app.core.clock import (
+    Clock,
+    Reading,
+    elapsed,
+    next_midnight,
+    read,
+    seconds_between,
+    shift,
+)
 from posture_app.core.log import get_logger
 from posture_app.core.model import (
     MIDDAY_HOUR,
@@ -481,7 +489,7 @@ class Scheduler:
         if evening is not None and self._evening_asked != now.date() and not _reached(now, evening):
             out.append(evening)
         if mode is _Mode.ACTIVE:
-            out.append(_midnight_after(now))
+            out.append(next_midnight(now))
         return out
 
     def _accrue(self, dt: float, mode: _Mode) -> None:
@@ -773,10 +781,6 @@ def _reached(now: datetime, deadline: datetime) -> bool:
     second 02:10 of a DST fall-back would sort before 02:50; UTC timestamps do not.
     """
     return now.timestamp() >= deadline.timestamp()
-
-
-def _midnight_after(now: datetime) -> datetime:
-    return datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
 
 
 def _next_boundary(hours: WorkingHours, now: datetime) -> datetime | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol, cast
 
 from posture_app.core.errors import KnownError
-from posture_app.core.files import aside_path, write_private
+from posture_app.core.files import move_aside, write_private
 from posture_app.core.log import get_logger
 from posture_app.core.model import Kind
 
@@ -552,9 +551,8 @@ def _describe_decode_error(error: Exception) -> str:
 
 def _move_aside(path: Path, now: datetime, reason: str) -> str:
     """Rename an unusable file out of the way and return the warning to show the user."""
-    target = aside_path(path, now)
     try:
-        os.rename(path, target)
+        target = move_aside(path, now)
     except OSError as error:
         raise SettingsError(
             f"{path}: {reason}, and it could not be moved aside ({error.strerror})"

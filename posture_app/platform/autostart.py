@@ -12,10 +12,10 @@ import os
 import plistlib
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from posture_app.core.files import write_private
 from posture_app.platform.base import PlatformUnavailable
 
 log = logging.getLogger(__name__)
@@ -110,21 +110,6 @@ def launch_agent(argv: Sequence[str], label: str = LAUNCH_AGENT_LABEL) -> dict[s
     }
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temp file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def xdg_config_home(environ: Mapping[str, str]) -> Path:
     """$XDG_CONFIG_HOME if set to an absolute path (the spec ignores others), else ~/.config."""
     value = environ.get("XDG_CONFIG_HOME", "")
@@ -157,7 +142,7 @@ class XdgAutostart:
     def set_enabled(self, enabled: bool) -> None:
         """Write our entry, or remove it (and nothing else)."""
         if enabled:
-            write_atomically(self.path, desktop_entry(self._argv).encode("utf-8"))
+            write_private(self.path, desktop_entry(self._argv).encode("utf-8"))
             log.info("start at login: wrote %s", self.path)
         else:
             self.path.unlink(missing_ok=True)
@@ -218,6 +203,6 @@ class MacAutostart:
     def set_enabled(self, enabled: bool) -> None:
         """Write or remove our LaunchAgent (launchd reads it at the next login)."""
         if enabled:
-            write_atomically(self.path, plistlib.dumps(self._plist))
+            write_private(self.path, plistlib.dumps(self._plist))
         else:
             self.path.unlink(missing_ok=True)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
-from posture_app.core.clock import Clock, SystemClock
+from posture_app.core.clock import Clock, SystemClock, next_midnight
 from posture_app.core.content import SAFETY_NOTE
 from posture_app.core.files import FILE_MODE, make_private_dirs
 from posture_app.core.model import Area
@@ -36,7 +36,7 @@ from posture_app.platform.base import Detected
 from posture_app.platform.sound import find_chime
 from posture_app.ui.controller import Controller
 from posture_app.ui.presenter import Presenter
-from posture_app.ui.tray import Tray, tomorrow
+from posture_app.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +228,7 @@ class App(QObject):
 
     def _pause(self, span: object) -> None:
         now = self.clock.now()
-        until = tomorrow(now) if span is None else now + span  # type: ignore[operator]
+        until = next_midnight(now) if span is None else now + span  # type: ignore[operator]
         self.controller.pause(until)
 
     def _rated(self, score: int, area: Area | None, note: str) -> None:

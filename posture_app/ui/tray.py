@@ -208,8 +208,3 @@ class Tray(QObject):
     def show_water(self, today_ml: int, goal_ml: int) -> None:
         """Today's water in the menu."""
         self.water.setText(f"Log a glass of water ({today_ml} of {goal_ml} ml today)")
-
-
-def tomorrow(now: datetime) -> datetime:
-    """The next local midnight (for "pause until tomorrow")."""
-    return datetime.combine(now.date() + timedelta(days=1), time(0), tzinfo=now.tzinfo)
