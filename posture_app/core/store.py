@@ -166,6 +166,7 @@ class Store:
             make_private_dirs(path.parent)
         if not path.exists():
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))
+        conn = None
         try:
             conn = _connect(path)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -173,6 +174,8 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             _migrate(conn)
         except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
             raise StoreError(f"cannot open the database {path}: {exc}") from None
         return cls(conn, path, moved)
 

@@ -53,7 +53,12 @@ class SingleInstance(QObject):
     def __init__(self, paths: Paths, parent: QObject | None = None) -> None:
         super().__init__(parent)
         key = hashlib.sha1(str(paths.data_dir).encode()).hexdigest()[:10]
-        self.name = f"{APP_NAME}-{getpass.getuser()}-{key}"
+        runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+        if runtime and os.path.isdir(runtime):
+            # The user's own runtime folder, not /tmp: private, and cleaned at logout.
+            self.name = os.path.join(runtime, f"{APP_NAME}-{key}")
+        else:
+            self.name = f"{APP_NAME}-{getpass.getuser()}-{key}"
         self._server: QLocalServer | None = None
 
     def ask_running(self) -> bool:
@@ -211,6 +216,10 @@ class App(QObject):
         window = WelcomeWindow(data_dir=str(self.paths.data_dir), autostart=self.detected.autostart)
         window.safety_requested.connect(self.show_safety_note)
         window.done.connect(self._welcomed)
+        # Freed by Qt after its close event, then forgotten (dropping the last Python reference
+        # inside its own close event would delete it mid-call).
+        window.done.connect(window.deleteLater)
+        window.destroyed.connect(lambda: self._windows.pop("welcome", None))
         self._windows["welcome"] = window
         window.show()
 
@@ -299,9 +308,12 @@ class App(QObject):
         """Show when to see a doctor."""
         from posture_app.ui.prompts import SafetyNoteDialog
 
-        dialog = SafetyNoteDialog(SAFETY_NOTE)
-        self._windows["safety"] = dialog
+        dialog = self._windows.get("safety")
+        if dialog is None:
+            dialog = SafetyNoteDialog(SAFETY_NOTE)
+            self._windows["safety"] = dialog
         dialog.show()
+        dialog.raise_()
 
 
 def run(paths: Paths, detect: object | None = None) -> int:

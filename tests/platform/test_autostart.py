@@ -213,7 +213,7 @@ def test_entry_enabled_reads_only_the_main_group() -> None:
 def test_a_write_that_fails_raises_oserror(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     (tmp_path / "autostart").write_text("a file where the folder should be", encoding="utf-8")
-    with pytest.raises(OSError):  # as the Protocol promises
+    with pytest.raises(NotADirectoryError):  # an OSError, as the Protocol promises
         XdgAutostart(["/usr/bin/posture-app"]).set_enabled(True)
 
 

@@ -99,3 +99,10 @@ def test_the_window_shows_fresh_numbers_when_reopened(app):
     app.controller.log_water(500)
     app.show_window()
     assert window.fields["water"].text() == "500 of 2000 ml"
+
+
+def test_the_instance_socket_lives_in_the_users_runtime_folder(paths, tmp_path, monkeypatch):
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    assert SingleInstance(paths).name.startswith(str(runtime) + "/posture-app-")
