@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse  # cli loads it anyway
 import sys
 from collections.abc import Sequence
 
@@ -21,7 +22,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is not None:
         configure_on_first_use(_log_warnings_to_stderr)
         return cli.run(args)
-    return _gui(args_list)
+    return _gui(args)
 
 
 def _log_warnings_to_stderr() -> None:
@@ -30,9 +31,8 @@ def _log_warnings_to_stderr() -> None:
     logging.basicConfig(level=logging.WARNING, format=f"{cli.PROG}: %(message)s")
 
 
-def _gui(argv: list[str]) -> int:
+def _gui(args: argparse.Namespace) -> int:
     """Start the tray app (Qt is imported only here, so headless commands stay fast)."""
-    args = cli.parse(argv)
     paths = resolve_paths(getattr(args, "basedir", None))
     from posture_app.ui.app import run
 

@@ -144,20 +144,12 @@ class Presenter(QObject):
         self._notifier = Notifier(tray)
         self._open: dict[str, QWidget] = {}
         self._toasts: ToastStack | None = None
-        self._last_exercise: str | None = None
+        #: The last exercise offered (so the next one differs, across restarts too).
+        self.last_exercise: str | None = None
         self._clickable: str | None = None  # the gentle prompt whose message the tray shows
         controller.prompt_shown.connect(self.show_prompt)
         controller.prompt_ended.connect(self._ended)
         tray.icon.messageClicked.connect(self._gentle_clicked)
-
-    @property
-    def last_exercise(self) -> str | None:
-        """The id of the last exercise offered (so the next one differs, across restarts too)."""
-        return self._last_exercise
-
-    @last_exercise.setter
-    def last_exercise(self, exercise_id: str | None) -> None:
-        self._last_exercise = exercise_id
 
     def notify(self, title: str, text: str) -> str:
         """Tell the user something, by the first way that works."""
@@ -268,8 +260,8 @@ class Presenter(QObject):
             return exercise("look-far-away")
         if kind is Kind.BREAK:
             return MOVEMENT_BREAK
-        chosen = next_exercise(self._last_exercise)
-        self._last_exercise = chosen.id
+        chosen = next_exercise(self.last_exercise)
+        self.last_exercise = chosen.id
         return chosen
 
     def _seconds_for(self, kind: Kind) -> int:

@@ -123,7 +123,7 @@ _HELP: dict[str, str] = {
     "stiffness_evening_time": "When the end-of-day stiffness question is asked.",
     "insistence": "How hard prompts try to be seen.",
     "sound": "A gentle sound with each prompt.",
-    "icon_minutes": "Draw the minutes left until the next break into the tray icon.",
+    "icon_minutes": "Draw the minutes left until the next prompt into the tray icon.",
 }
 _DAY_HELP = "Reminders may appear on this day, between its start and end."
 _START_HELP = (
@@ -604,7 +604,7 @@ class SettingsWindow(QWidget):
         rows.addWidget(
             self._bool(
                 "icon_minutes",
-                "Show the minutes until the next break in the tray icon",
+                "Show the minutes until the next prompt in the tray icon",
                 "Minutes in the tray icon",
             )
         )
