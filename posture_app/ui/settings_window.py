@@ -54,6 +54,7 @@ from posture_app.core.settings import (
     field_bounds,
 )
 from posture_app.platform.base import Autostart
+from posture_app.ui import look
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +73,6 @@ _GOAL_STEP_ML = 250
 _GLASS_STEP_ML = 50
 # Where a day off starts when it is ticked (a UI suggestion, not a default setting).
 _SUGGESTED_WINDOW = (time(9, 0), time(17, 0))
-# Window lightness below which the palette counts as dark (QColor lightness is 0-255).
-_DARK_LIGHTNESS = 128
 # Error text colours readable on a light and on a dark window background.
 _ERROR_ON_LIGHT = QColor(176, 0, 32)
 _ERROR_ON_DARK = QColor(255, 138, 128)
@@ -816,7 +815,7 @@ class SettingsWindow(QWidget):
 
     def _update_error_colour(self) -> None:
         """Paint the problem lines in a red that reads well on the current window colour."""
-        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < _DARK_LIGHTNESS
+        dark = look.is_dark(self.palette())
         for label in (self._error, self._autostart_problem):
             palette = label.palette()
             palette.setColor(
