@@ -977,12 +977,21 @@ def main(argv: list[str] | None = None) -> int:
             f"{ms(speed_before)} ms / {ms(calibrate())} ms (a drift shows a busier machine)",
         )
     )
-    text = render(res)
+    text = render(res) + _tray_section(args.output)
     print()
     print(text)
     args.output.write_text(text, encoding="utf-8")
     print(f"bench: wrote {args.output} ({time.perf_counter() - started:.0f} s in all)")
     return 0
+
+
+def _tray_section(output: Path) -> str:
+    """Keep the tray benchmark's section (bench/tray.py writes it) when this file is rewritten."""
+    if not output.exists():
+        return ""
+    old = output.read_text(encoding="utf-8")
+    start = old.find("\n## Tray app (bench/tray.py)")
+    return "" if start < 0 else old[start:]
 
 
 if __name__ == "__main__":
