@@ -123,3 +123,19 @@ def plain(value: object) -> object:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
+
+
+# The sample day from DESIGN.md ("Activity traces"), as a trace file gives it (with line ends).
+DESIGN_SAMPLE = """\
+{"at": "2026-11-23T08:55:00+01:00", "state": "active"}
+{"at": "2026-11-23T10:10:00+01:00", "state": "idle"}
+{"at": "2026-11-23T10:25:00+01:00", "state": "active"}
+{"at": "2026-11-23T12:00:00+01:00", "state": "locked"}
+{"at": "2026-11-23T12:40:00+01:00", "state": "asleep"}
+{"at": "2026-11-23T13:10:00+01:00", "state": "active"}
+{"at": "2026-11-23T15:00:00+01:00", "state": "presenting"}
+{"at": "2026-11-23T15:45:00+01:00", "state": "active"}
+{"at": "2026-11-23T16:00:00+01:00", "stiffness": 4}
+{"at": "2026-11-23T16:30:00+01:00", "water_ml": 250}
+{"at": "2026-11-23T17:30:00+01:00", "state": "end"}
+"""

@@ -15,22 +15,10 @@ import pytest
 
 from posture_app import __version__, cli
 from posture_app.core.settings import SETTINGS_VERSION
-from tests.fakes import FakeClock
+from tests.fakes import DESIGN_SAMPLE, FakeClock
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = """\
-{"at": "2026-11-23T08:55:00+01:00", "state": "active"}
-{"at": "2026-11-23T10:10:00+01:00", "state": "idle"}
-{"at": "2026-11-23T10:25:00+01:00", "state": "active"}
-{"at": "2026-11-23T12:00:00+01:00", "state": "locked"}
-{"at": "2026-11-23T12:40:00+01:00", "state": "asleep"}
-{"at": "2026-11-23T13:10:00+01:00", "state": "active"}
-{"at": "2026-11-23T15:00:00+01:00", "state": "presenting"}
-{"at": "2026-11-23T15:45:00+01:00", "state": "active"}
-{"at": "2026-11-23T16:00:00+01:00", "stiffness": 4}
-{"at": "2026-11-23T16:30:00+01:00", "water_ml": 250}
-{"at": "2026-11-23T17:30:00+01:00", "state": "end"}
-"""
+SAMPLE = DESIGN_SAMPLE
 
 
 @pytest.fixture
