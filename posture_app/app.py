@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import argparse  # cli loads it anyway
 import sys
 from collections.abc import Sequence
 
-from posture_app import cli
-from posture_app.core.log import configure_on_first_use
 from posture_app.paths import resolve_paths
+
+_BASEDIR = "--basedir"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """`posture-app` and `python main.py`: one program."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    plain, basedir = _plain_start(args_list)
+    if plain:
+        return _gui(basedir)
+    from posture_app import cli
+    from posture_app.core.log import configure_on_first_use
+
     try:
         args = cli.parse(args_list)
     except cli.UsageError as exc:
@@ -22,18 +27,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is not None:
         configure_on_first_use(_log_warnings_to_stderr)
         return cli.run(args)
-    return _gui(args)
+    return _gui(getattr(args, "basedir", None))
+
+
+def _plain_start(argv: list[str]) -> tuple[bool, str | None]:
+    """Whether this is `posture-app [--basedir DIR]`, and DIR: the tray app starts without
+    loading the command line's parser and reports (a few megabytes kept all day)."""
+    if not argv:
+        return True, None
+    if len(argv) == 2 and argv[0] == _BASEDIR and argv[1] and not argv[1].startswith("-"):
+        return True, argv[1]
+    return False, None
 
 
 def _log_warnings_to_stderr() -> None:
     import logging
 
-    logging.basicConfig(level=logging.WARNING, format=f"{cli.PROG}: %(message)s")
+    from posture_app.cli import PROG
+
+    logging.basicConfig(level=logging.WARNING, format=f"{PROG}: %(message)s")
 
 
-def _gui(args: argparse.Namespace) -> int:
+def _gui(basedir: str | None) -> int:
     """Start the tray app (Qt is imported only here, so headless commands stay fast)."""
-    paths = resolve_paths(getattr(args, "basedir", None))
+    paths = resolve_paths(basedir)
     from posture_app.ui.app import run
 
     return run(paths)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import plistlib
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -203,6 +202,8 @@ class MacAutostart:
     def set_enabled(self, enabled: bool) -> None:
         """Write or remove our LaunchAgent (launchd reads it at the next login)."""
         if enabled:
+            import plistlib  # macOS only: its XML parser is not loaded elsewhere
+
             write_private(self.path, plistlib.dumps(self._plist))
         else:
             self.path.unlink(missing_ok=True)

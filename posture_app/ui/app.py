@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 import io
 import logging
-import logging.handlers
 import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from posture_app.core.clock import Clock, SystemClock, next_midnight
-from posture_app.core.content import SAFETY_NOTE
 from posture_app.core.files import FILE_MODE, make_private_dirs
 from posture_app.core.model import Area
 from posture_app.core.scheduler import Scheduler, Snapshot
@@ -35,69 +30,54 @@ from posture_app.paths import APP_NAME, Paths
 from posture_app.platform.base import Detected
 from posture_app.platform.sound import find_chime
 from posture_app.ui.controller import Controller
+from posture_app.ui.instance import SingleInstance
 from posture_app.ui.presenter import Presenter
 from posture_app.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-#: How long a second launch waits to reach the running one.
-_CONNECT_MS = 500
+#: The log rolls over to a new file at this size; this many old files are kept.
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUPS = 3
 
 
-class SingleInstance(QObject):
-    """One app per user and data folder: a second launch asks the first to show its window."""
+class PrivateLog(logging.FileHandler):
+    """A log file only the user can read (it says when they sit and rest), rolled over by size.
 
-    show_requested = Signal()
+    Written here rather than taken from `logging.handlers`, whose import (sockets, pickle,
+    queues) costs about a megabyte in a process that runs all day; rolling over is ten lines.
+    """
 
-    def __init__(self, paths: Paths, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        key = hashlib.sha1(str(paths.data_dir).encode()).hexdigest()[:10]
-        runtime = os.environ.get("XDG_RUNTIME_DIR", "")
-        if runtime and os.path.isdir(runtime):
-            # The user's own runtime folder, not /tmp: private, and cleaned at logout.
-            self.name = os.path.join(runtime, f"{APP_NAME}-{key}")
-        else:
-            self.name = f"{APP_NAME}-{getpass.getuser()}-{key}"
-        self._server: QLocalServer | None = None
-
-    def ask_running(self) -> bool:
-        """If another instance runs, ask it to show its window and return True."""
-        sock = QLocalSocket()
-        sock.connectToServer(self.name)
-        if not sock.waitForConnected(_CONNECT_MS):
-            return False
-        sock.write(b"show\n")
-        sock.waitForBytesWritten(_CONNECT_MS)
-        sock.disconnectFromServer()
-        return True
-
-    def listen(self) -> None:
-        """Become the running instance."""
-        QLocalServer.removeServer(self.name)  # a stale socket from a crash
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        self._server.newConnection.connect(self._accept)
-        if not self._server.listen(self.name):
-            log.warning("single-instance server failed: %s", self._server.errorString())
-
-    def _accept(self) -> None:
-        assert self._server is not None
-        while (sock := self._server.nextPendingConnection()) is not None:
-            sock.readyRead.connect(lambda s=sock: self._read(s))
-
-    def _read(self, sock: QLocalSocket) -> None:
-        if bytes(sock.readAll().data()).strip() == b"show":
-            self.show_requested.emit()
-        sock.disconnectFromServer()
-
-
-class _PrivateLog(logging.handlers.RotatingFileHandler):
-    """A rotating log whose files only the user can read (it says when they sit and rest)."""
+    def __init__(self, path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BACKUPS):
+        self.max_bytes = max_bytes
+        self.backups = backups
+        super().__init__(path, encoding="utf-8")
 
     def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Write the record, then start a new file if this one has grown too big."""
+        super().emit(record)
+        if self.stream is not None and self.stream.tell() >= self.max_bytes:
+            self.roll_over()
+
+    def roll_over(self) -> None:
+        """log -> log.1 -> log.2 ...; the oldest beyond `backups` is overwritten."""
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None  # reopened by the next record
+        base = self.baseFilename
+        try:
+            for n in range(self.backups - 1, 0, -1):
+                if os.path.exists(f"{base}.{n}"):
+                    os.replace(f"{base}.{n}", f"{base}.{n + 1}")
+            if self.backups > 0:
+                os.replace(base, f"{base}.1")
+        except OSError as exc:
+            print(f"{APP_NAME}: cannot roll the log over: {exc}", file=sys.stderr)
 
 
 def setup_logging(paths: Paths) -> None:
@@ -106,7 +86,7 @@ def setup_logging(paths: Paths) -> None:
     root.setLevel(logging.INFO)
     try:
         make_private_dirs(paths.log_dir)
-        handler = _PrivateLog(paths.log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        handler = PrivateLog(paths.log_file)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
     except OSError as exc:
@@ -306,6 +286,7 @@ class App(QObject):
 
     def show_safety_note(self) -> None:
         """Show when to see a doctor."""
+        from posture_app.core.content import SAFETY_NOTE
         from posture_app.ui.prompts import SafetyNoteDialog
 
         dialog = self._windows.get("safety")
@@ -327,7 +308,7 @@ def run(paths: Paths, detect: object | None = None) -> int:
     icon = RESOURCES / "posture-app.svg"
     if icon.exists():
         qapp.setWindowIcon(QIcon(str(icon)))
-    single = SingleInstance(paths)
+    single = SingleInstance(paths.data_dir)
     if single.ask_running():
         log.info("already running: asked it to show its window")
         return 0

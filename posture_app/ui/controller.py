@@ -74,6 +74,11 @@ class Controller(QObject):
         self._started = False
         self._idle_failed = False
 
+    @property
+    def clock(self) -> Clock:
+        """The clock every decision reads (a fake one in tests)."""
+        return self._clock
+
     # --- life cycle -----------------------------------------------------------------------------
 
     def start(self) -> None:

@@ -7,36 +7,34 @@ then plyer, then a small in-app toast. A backend that fails is logged once and s
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from posture_app.core.content import (
-    MOVEMENT_BREAK,
-    POSTURE_CHECK,
-    Exercise,
-    MovementBreak,
-    exercise,
-    next_exercise,
-)
+from posture_app.core.clock import seconds_between
 from posture_app.core.model import Kind, Outcome, Prompt, Slot
 from posture_app.core.scheduler import PromptEnded, PromptShown
 from posture_app.core.settings import Insistence, Settings
 from posture_app.platform.sound import Chime, NullChime
-from posture_app.ui import look
 from posture_app.ui.controller import Controller
-from posture_app.ui.prompts import (
-    TOAST_TIMEOUT_S,
-    ExerciseWindow,
-    HydrationToast,
-    PostureToast,
-    StiffnessDialog,
-    ToastStack,
-)
 from posture_app.ui.tray import Tray
 
-PromptWidget = PostureToast | HydrationToast | ExerciseWindow | StiffnessDialog
+# The prompt widgets, the look helpers (QtSvg) and the exercise texts are loaded at the first
+# prompt, not at start: most of the day the app is only an icon, and they cost megabytes.
+if TYPE_CHECKING:
+    from posture_app.core.content import Exercise, MovementBreak
+    from posture_app.ui.prompts import (
+        ExerciseWindow,
+        HydrationToast,
+        PostureToast,
+        StiffnessDialog,
+        ToastStack,
+    )
+
+    PromptWidget = PostureToast | HydrationToast | ExerciseWindow | StiffnessDialog
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +46,10 @@ _QUESTIONS = {
     Slot.EVENING: "End of the day: how stiff is your back now?",
     None: "How stiff is your back right now?",
 }
+#: Seconds within which a second prompt plays no second chime (prompts often fall due together).
+CHIME_GAP_S = 30.0
+
 _GENTLE_TEXT = {
-    Kind.POSTURE: ("Posture check", " · ".join(POSTURE_CHECK)),
     Kind.STRETCH: ("Time to stretch", "A minute of stretching helps a stiff back."),
     Kind.BREAK: ("Time for a movement break", "Stand up and walk for a few minutes."),
     Kind.EYES: ("Rest your eyes", "Look at something about 6 m away for 20 seconds."),
@@ -103,6 +103,8 @@ class Notifier:
         return True
 
     def _by_toast(self, title: str, text: str) -> None:
+        from posture_app.ui import look
+
         toast = QLabel(f"<b>{title}</b><br>{text}")
         toast.setWordWrap(True)
         toast.setMaximumWidth(360)
@@ -144,6 +146,7 @@ class Presenter(QObject):
         self._notifier = Notifier(tray)
         self._open: dict[str, QWidget] = {}
         self._toasts: ToastStack | None = None
+        self._last_chime: datetime | None = None
         #: The last exercise offered (so the next one differs, across restarts too).
         self.last_exercise: str | None = None
         self._clickable: str | None = None  # the gentle prompt whose message the tray shows
@@ -167,16 +170,24 @@ class Presenter(QObject):
         kind = prompt.kind
         insist = self.settings.insistence
         if self.settings.sound:
-            self._chime.play()
+            self._play_chime()
         if kind is Kind.STIFFNESS:
             self.ask_stiffness(prompt, event.slot)
             return
         if insist is Insistence.GENTLE:
-            title, text = _GENTLE_TEXT[kind]
+            title, text = _gentle_text(kind)
             clickable = self._notifier.tray_can_show()
             self.notify(title, text + ("\n(Click to mark it done.)" if clickable else ""))
             self._clickable = prompt.uuid if clickable else None
             return
+        from posture_app.core.content import POSTURE_CHECK
+        from posture_app.ui.prompts import (
+            TOAST_TIMEOUT_S,
+            ExerciseWindow,
+            HydrationToast,
+            PostureToast,
+        )
+
         firm = insist is Insistence.FIRM
         widget: PromptWidget
         if kind is Kind.POSTURE:
@@ -210,6 +221,8 @@ class Presenter(QObject):
         if prompt is None and "rating" in self._open:
             self._open["rating"].raise_()
             return
+        from posture_app.ui.prompts import StiffnessDialog
+
         # No countdown of its own (a timer waking every second for ten minutes while nobody is
         # there): the scheduler's prompt expiry takes the dialog down.
         dialog = StiffnessDialog(prompt, question=_QUESTIONS[slot], timeout_s=0)
@@ -223,6 +236,9 @@ class Presenter(QObject):
         self._open_widget(prompt, dialog)
 
     def _open_widget(self, prompt: Prompt, widget: PromptWidget) -> None:
+        from posture_app.ui import look
+        from posture_app.ui.prompts import HydrationToast, PostureToast, ToastStack
+
         widget.answered.connect(self._answered)
         widget.finished.connect(lambda: self._open.pop(prompt.uuid, None))
         self._open[prompt.uuid] = widget
@@ -255,7 +271,17 @@ class Presenter(QObject):
             prompt_id, self._clickable = self._clickable, None
             self._controller.respond(prompt_id, Outcome.DONE)
 
+    def _play_chime(self) -> None:
+        """One chime for prompts that fall due together."""
+        now = self._controller.clock.now()
+        last = self._last_chime
+        if last is None or not 0 <= seconds_between(last, now) < CHIME_GAP_S:
+            self._chime.play()
+            self._last_chime = now
+
     def _exercise_for(self, kind: Kind) -> Exercise | MovementBreak:
+        from posture_app.core.content import MOVEMENT_BREAK, exercise, next_exercise
+
         if kind is Kind.EYES:
             return exercise("look-far-away")
         if kind is Kind.BREAK:
@@ -271,3 +297,12 @@ class Presenter(QObject):
         if kind is Kind.EYES:
             return s.eyes_seconds
         return s.stretch_seconds
+
+
+def _gentle_text(kind: Kind) -> tuple[str, str]:
+    """Title and text of a gentle prompt (a tray message rather than a window)."""
+    if kind is Kind.POSTURE:
+        from posture_app.core.content import POSTURE_CHECK
+
+        return "Posture check", " · ".join(POSTURE_CHECK)
+    return _GENTLE_TEXT[kind]

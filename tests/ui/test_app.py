@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtWidgets import QApplication
 
@@ -9,7 +11,8 @@ from posture_app.core.model import Kind
 from posture_app.core.state import load_state
 from posture_app.paths import Paths
 from posture_app.platform.base import Detected, NullAutostart, NullIdle, NullPresenting, NullSession
-from posture_app.ui.app import App, SingleInstance
+from posture_app.ui.app import App
+from posture_app.ui.instance import SingleInstance
 from tests.fakes import FakeClock
 
 
@@ -58,15 +61,15 @@ def test_a_day_reaches_the_store_through_the_whole_app(app, paths):
 
 
 def test_a_second_launch_asks_the_first_to_show_itself(qtbot, paths):
-    first = SingleInstance(paths)
+    first = SingleInstance(paths.data_dir)
     first.listen()
     with qtbot.waitSignal(first.show_requested, timeout=5000):
-        assert SingleInstance(paths).ask_running()
+        assert SingleInstance(paths.data_dir).ask_running()
 
 
 def test_no_instance_running_means_this_one_starts(qtbot, tmp_path):
     lonely = Paths(tmp_path / "c2", tmp_path / "d2", tmp_path / "l2")
-    assert not SingleInstance(lonely).ask_running()
+    assert not SingleInstance(lonely.data_dir).ask_running()
 
 
 def test_the_log_is_readable_by_the_user_only(paths, monkeypatch):
@@ -105,4 +108,76 @@ def test_the_instance_socket_lives_in_the_users_runtime_folder(paths, tmp_path, 
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    assert SingleInstance(paths).name.startswith(str(runtime) + "/posture-app-")
+    assert SingleInstance(paths.data_dir).name.startswith(str(runtime) + "/posture-app-")
+
+
+def test_a_second_launch_is_heard_after_the_first_answered_one(qtbot, paths):
+    first = SingleInstance(paths.data_dir)
+    first.listen()
+    for _ in range(3):  # each connection is accepted, read and closed
+        with qtbot.waitSignal(first.show_requested, timeout=5000):
+            assert SingleInstance(paths.data_dir).ask_running()
+    first.close()
+    assert not os.path.exists(first.name)
+    assert not SingleInstance(paths.data_dir).ask_running()
+
+
+def test_a_socket_left_by_a_crash_is_replaced(qtbot, paths):
+    import socket
+
+    crashed = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    name = SingleInstance(paths.data_dir).name
+    crashed.bind(name)
+    crashed.close()  # the file stays, nobody listens
+    assert not SingleInstance(paths.data_dir).ask_running()
+    first = SingleInstance(paths.data_dir)
+    first.listen()
+    with qtbot.waitSignal(first.show_requested, timeout=5000):
+        assert SingleInstance(paths.data_dir).ask_running()
+    assert os.stat(name).st_mode & 0o077 == 0  # only the user may connect
+    first.close()
+
+
+def test_a_stray_message_does_not_open_the_window(qtbot, paths):
+    import socket
+
+    first = SingleInstance(paths.data_dir)
+    first.listen()
+    with (
+        qtbot.assertNotEmitted(first.show_requested, wait=200),
+        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock,
+    ):
+        sock.connect(first.name)
+        sock.sendall(b"hello\n")
+    first.close()
+
+
+def test_the_log_rolls_over_by_size_and_keeps_a_few_old_files(tmp_path):
+    import logging
+
+    from posture_app.ui.app import PrivateLog
+
+    path = tmp_path / "posture-app.log"
+    handler = PrivateLog(path, max_bytes=100, backups=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for n in range(13):  # 49-byte lines: a new file after every third
+        handler.emit(logging.makeLogRecord({"msg": f"line {n:02d} " + "x" * 40}))
+    handler.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "posture-app.log", "posture-app.log.1", "posture-app.log.2",
+    ]  # fmt: skip
+    assert path.read_text() == "line 12 " + "x" * 40 + "\n"
+    assert "line 00" not in "".join(p.read_text() for p in tmp_path.iterdir())
+    for p in tmp_path.iterdir():
+        assert p.stat().st_mode & 0o777 == 0o600
+        assert p.stat().st_size < 200
+
+
+def test_where_python_has_no_unix_sockets_qt_local_sockets_do_it(qtbot, paths, monkeypatch):
+    import socket
+
+    monkeypatch.delattr(socket, "AF_UNIX")  # as on Windows
+    first = SingleInstance(paths.data_dir)
+    first.listen()
+    with qtbot.waitSignal(first.show_requested, timeout=5000):
+        assert SingleInstance(paths.data_dir).ask_running()

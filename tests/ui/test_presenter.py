@@ -241,3 +241,42 @@ def test_the_stiffness_prompt_has_no_second_by_second_timer(rig):
     assert not dialog.timer.isActive()
     r.minutes(11)  # the scheduler's expiry takes it down
     assert r.widgets() == []
+
+
+def test_prompts_due_together_chime_once_and_a_later_one_chimes_again(qtbot):
+    clock = FakeClock.at("2026-11-23T09:00")
+    settings = Settings(sound=True, eyes_enabled=True, hydration_minutes=20, **ONLY)
+    controller = Controller(
+        clock, Scheduler(clock, settings), Store.in_memory(), FakeIdle(0), FakeSession(),
+        FakePresenting(),
+    )  # fmt: skip
+    chime = CountingChime()
+    presenter = Presenter(controller, Tray(), settings, ROOT_RESOURCES, chime=chime)
+    controller.start()
+    clock.advance(20 * 60)
+    controller.tick()
+    assert len(presenter.open_widgets) >= 3  # posture, eye rest and water at 09:20
+    assert chime.plays == 1
+    for prompt_id in presenter.open_widgets:
+        controller.respond(prompt_id, Outcome.DONE)
+    clock.advance(20 * 60)  # the next posture check, long after the first chime
+    controller.tick()
+    assert presenter.open_widgets
+    assert chime.plays == 2
+    for widget in presenter.open_widgets.values():
+        widget.withdraw()
+    controller.shutdown()
+
+
+def test_the_presenter_loads_no_prompt_widgets_until_a_prompt():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import posture_app.ui.presenter, posture_app.ui.app; "
+        "print(sorted(m for m in ('posture_app.ui.prompts', 'posture_app.ui.look', "
+        "'posture_app.core.content', 'PySide6.QtSvg', 'PySide6.QtNetwork', 'hashlib', "
+        "'logging.handlers', 'plistlib', 'posture_app.cli') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

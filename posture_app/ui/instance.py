@@ -1,0 +1,169 @@
+"""One app per user and data folder: a second launch asks the running one to show its window.
+
+Where the platform has Unix domain sockets (Linux, macOS), a plain Python socket watched by a
+QSocketNotifier does it: QtNetwork's QLocalServer would load about 3 MB of libraries (Kerberos
+among them) into a process that runs all day, for one message a week. Windows gets QLocalServer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import logging
+import os
+import socket
+import stat
+import tempfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
+
+from posture_app.paths import APP_NAME
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
+
+log = logging.getLogger(__name__)
+
+#: How long a second launch waits to reach the running one.
+CONNECT_S = 0.5
+_SHOW = b"show\n"
+
+
+def instance_name(data_dir: Path, runtime_dir: str | None) -> str:
+    """The socket's path: in the user's runtime folder when there is one (private, cleaned at
+    logout), else in the temp folder with the user's name in it."""
+    key = f"{zlib.crc32(str(data_dir).encode()):08x}"
+    if runtime_dir and os.path.isdir(runtime_dir):
+        return os.path.join(runtime_dir, f"{APP_NAME}-{key}")
+    return os.path.join(tempfile.gettempdir(), f"{APP_NAME}-{getpass.getuser()}-{key}")
+
+
+class SingleInstance(QObject):
+    """Owns the instance socket: asks a running instance to show itself, or becomes it."""
+
+    show_requested = Signal()
+
+    def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = instance_name(data_dir, os.environ.get("XDG_RUNTIME_DIR"))
+        self._server: socket.socket | None = None
+        self._notifier: QSocketNotifier | None = None
+        self._qt: _QtServer | None = None
+
+    def ask_running(self) -> bool:
+        """If another instance runs, ask it to show its window and return True."""
+        if not hasattr(socket, "AF_UNIX"):
+            return _QtServer.ask(self.name)
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(CONNECT_S)
+            try:
+                sock.connect(self.name)
+                sock.sendall(_SHOW)
+            except OSError:
+                return False
+        return True
+
+    def listen(self) -> None:
+        """Become the running instance (call after `ask_running` found none)."""
+        if not hasattr(socket, "AF_UNIX"):
+            self._qt = _QtServer(self.name, self.show_requested.emit, self)
+            return
+        _remove_stale(self.name)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o077)  # only this user may connect
+        try:
+            server.bind(self.name)
+            server.listen(4)
+        except OSError as exc:
+            server.close()
+            log.warning("single-instance socket %s failed: %s", self.name, exc)
+            return
+        finally:
+            os.umask(old)
+        server.setblocking(False)
+        self._server = server
+        self._notifier = QSocketNotifier(server.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._accept)
+
+    def close(self) -> None:
+        """Stop listening and remove the socket file."""
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier = None
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+            with contextlib.suppress(OSError):
+                os.unlink(self.name)
+
+    def _accept(self) -> None:
+        assert self._server is not None
+        while True:
+            try:
+                conn, _ = self._server.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                log.warning("single-instance socket: %s", exc)
+                return
+            with conn:
+                # The other launch writes its one line right after connecting.
+                conn.settimeout(CONNECT_S)
+                try:
+                    message = conn.recv(len(_SHOW))
+                except OSError:
+                    continue
+            if message == _SHOW:
+                self.show_requested.emit()
+
+
+def _remove_stale(name: str) -> None:
+    """A socket file left by a crash (nobody answered on it): remove it, and nothing else."""
+    with contextlib.suppress(FileNotFoundError):
+        if stat.S_ISSOCK(os.lstat(name).st_mode):
+            os.unlink(name)
+
+
+class _QtServer(QObject):
+    """QLocalServer, for Windows (named pipes), where Python has no Unix sockets."""
+
+    def __init__(
+        self, name: str, on_show: Callable[[], None], parent: QObject | None = None
+    ) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
+        super().__init__(parent)
+        self._on_show = on_show
+        QLocalServer.removeServer(name)
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+        if not self._server.listen(name):
+            log.warning("single-instance server failed: %s", self._server.errorString())
+
+    @staticmethod
+    def ask(name: str) -> bool:
+        """Ask the instance listening on `name` to show itself."""
+        from PySide6.QtNetwork import QLocalSocket
+
+        sock = QLocalSocket()
+        sock.connectToServer(name)
+        if not sock.waitForConnected(int(CONNECT_S * 1000)):
+            return False
+        sock.write(_SHOW)
+        sock.waitForBytesWritten(int(CONNECT_S * 1000))
+        sock.disconnectFromServer()
+        return True
+
+    def _accept(self) -> None:
+        while (sock := self._server.nextPendingConnection()) is not None:
+            sock.readyRead.connect(lambda s=sock: self._read(s))
+
+    def _read(self, sock: QLocalSocket) -> None:
+        if bytes(sock.readAll().data()) == _SHOW:
+            self._on_show()
+        sock.disconnectFromServer()
