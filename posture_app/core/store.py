@@ -24,7 +24,11 @@ from posture_app.core.errors import KnownError
 from posture_app.core.files import FILE_MODE, make_private_dirs, move_aside
 from posture_app.core.log import get_logger
 from posture_app.core.model import (
+    MAX_NOTE,
+    MAX_WATER_ML,
     MIDDAY_HOUR,
+    STIFFNESS_MAX,
+    STIFFNESS_MIN,
     Area,
     Kind,
     NaturalBreak,
@@ -51,6 +55,45 @@ class StoreError(KnownError):
 
 class StoreTooNew(StoreError):  # noqa: N818 - says what happened
     """The database was written by a newer version of the app."""
+
+
+class NoSuchRecord(StoreError):  # noqa: N818 - says what happened
+    """An edit of a record that is not stored (deleted meanwhile, perhaps by another process)."""
+
+
+class InvalidRecord(KnownError, ValueError):  # noqa: N818 - says what is wrong
+    """A record that breaks a rule (score 0-10, millilitres 1-5000...); nothing was written."""
+
+
+def check_stiffness(r: StiffnessRating, *, now: datetime | None = None) -> None:
+    """Raise InvalidRecord naming what is wrong with a rating (and a time after `now`, if given)."""
+    if type(r.score) is not int or not STIFFNESS_MIN <= r.score <= STIFFNESS_MAX:
+        raise InvalidRecord(
+            f"stiffness must be a whole number from {STIFFNESS_MIN} to {STIFFNESS_MAX}"
+            f" (got {r.score!r})"
+        )
+    if r.area is not None and not isinstance(r.area, Area):
+        raise InvalidRecord(f"unknown body area {r.area!r}")
+    if len(r.note) > MAX_NOTE:
+        raise InvalidRecord(f"the note is {len(r.note)} characters long; at most {MAX_NOTE} fit")
+    _check_time(r.at, now)
+
+
+def check_water(w: WaterLog, *, now: datetime | None = None) -> None:
+    """Raise InvalidRecord naming what is wrong with a water log (and a time after `now`)."""
+    if type(w.ml) is not int or not 1 <= w.ml <= MAX_WATER_ML:
+        raise InvalidRecord(
+            f"water must be a whole number of millilitres from 1 to {MAX_WATER_ML} (got {w.ml!r})"
+        )
+    _check_time(w.at, now)
+
+
+def _check_time(at: datetime, now: datetime | None) -> None:
+    """A stored time must be aware, and not in the future when `now` is given."""
+    if at.tzinfo is None:
+        raise InvalidRecord("the time has no timezone")
+    if now is not None and at > now:
+        raise InvalidRecord("that time is in the future; choose a time up to now")
 
 
 # --- schema -----------------------------------------------------------------------------------
@@ -276,6 +319,45 @@ class Store:
         )
         return cur.rowcount
 
+    def update_stiffness(self, r: StiffnessRating) -> None:
+        """Replace the stored rating that has r's uuid by r; NoSuchRecord if there is none."""
+        check_stiffness(r)
+        with self.transaction():
+            cur = self._conn.execute(
+                "UPDATE stiffness SET at_ts = ?, at_local = ?, score = ?, area = ?, note = ?"
+                " WHERE uuid = ?",
+                (*_enc(r.at), r.score, r.area.value if r.area else None, r.note, r.uuid),
+            )
+            if cur.rowcount == 0:
+                raise NoSuchRecord("that rating is no longer stored; it may have been deleted")
+
+    def update_water(self, w: WaterLog) -> None:
+        """Replace the stored water log that has w's uuid by w; NoSuchRecord if there is none."""
+        check_water(w)
+        with self.transaction():
+            cur = self._conn.execute(
+                "UPDATE water SET at_ts = ?, at_local = ?, ml = ? WHERE uuid = ?",
+                (*_enc(w.at), w.ml, w.uuid),
+            )
+            if cur.rowcount == 0:
+                raise NoSuchRecord("that water log is no longer stored; it may have been deleted")
+
+    def delete_stiffness(self, uuid: str) -> StiffnessRating | None:
+        """Delete a rating; return it (add_stiffness puts it back as it was), None if not stored."""
+        with self.transaction():
+            found = self.get_stiffness(uuid)
+            if found is not None:
+                self._conn.execute("DELETE FROM stiffness WHERE uuid = ?", (uuid,))
+        return found
+
+    def delete_water(self, uuid: str) -> WaterLog | None:
+        """Delete a water log; return it (add_water puts it back as it was), None if not stored."""
+        with self.transaction():
+            found = self.get_water(uuid)
+            if found is not None:
+                self._conn.execute("DELETE FROM water WHERE uuid = ?", (uuid,))
+        return found
+
     def import_records(self, records: Records) -> dict[str, int]:
         """Add records not already stored (by uuid), all in one transaction; count what was new."""
         added: dict[str, int] = {}
@@ -392,6 +474,36 @@ class Store:
             ],
         )
 
+    def get_stiffness(self, uuid: str) -> StiffnessRating | None:
+        """The rating with this uuid, None if there is none."""
+        row = self._conn.execute(f"SELECT {_RATING_COLUMNS} WHERE uuid = ?", (uuid,)).fetchone()
+        return _rating(row) if row else None
+
+    def get_water(self, uuid: str) -> WaterLog | None:
+        """The water log with this uuid, None if there is none."""
+        row = self._conn.execute(f"SELECT {_WATER_COLUMNS} WHERE uuid = ?", (uuid,)).fetchone()
+        return _water(row) if row else None
+
+    def stiffness_between(self, start: datetime, end: datetime) -> list[StiffnessRating]:
+        """Ratings whose instant lies in [start, end), newest first (only the ratings are read)."""
+        return [
+            _rating(row)
+            for row in self._conn.execute(
+                f"SELECT {_RATING_COLUMNS} WHERE at_ts >= ? AND at_ts < ? ORDER BY at_ts DESC",
+                (start.timestamp(), end.timestamp()),
+            )
+        ]
+
+    def water_between(self, start: datetime, end: datetime) -> list[WaterLog]:
+        """Water logs whose instant lies in [start, end), newest first."""
+        return [
+            _water(row)
+            for row in self._conn.execute(
+                f"SELECT {_WATER_COLUMNS} WHERE at_ts >= ? AND at_ts < ? ORDER BY at_ts DESC",
+                (start.timestamp(), end.timestamp()),
+            )
+        ]
+
     def _totals(self) -> dict[str, int]:
         tables = ("sessions", "natural_breaks", "prompts", "water", "stiffness")
         return {
@@ -400,6 +512,19 @@ class Store:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+_RATING_COLUMNS = "uuid, at_local, score, area, note FROM stiffness"
+_WATER_COLUMNS = "uuid, at_local, ml FROM water"
+
+
+def _rating(row: tuple[str, str, int, str | None, str]) -> StiffnessRating:
+    uuid, at, score, area, note = row
+    return StiffnessRating(uuid, _dec(at), score, Area(area) if area else None, note)
+
+
+def _water(row: tuple[str, str, int]) -> WaterLog:
+    uuid, at, ml = row
+    return WaterLog(uuid, _dec(at), ml)
 
 
 def _day_range(day: date) -> tuple[float, float]:
