@@ -318,7 +318,7 @@ def totals_of(days: list[DaySummary]) -> Totals:
 def week_summary(store: Store, week: IsoWeek) -> WeekSummary:
     """The summary of `week`, with the week before for comparison."""
     prev = week.shifted(-1)
-    records = store.records(*_fetch_range(prev.monday, week.days[-1]))
+    records = store.records(*fetch_range(prev.monday, week.days[-1]))
     days = summarize_days(records, prev.days + week.days)
     return WeekSummary(week, tuple(days[7:]), totals_of(days[7:]), totals_of(days[:7]))
 
@@ -327,7 +327,7 @@ def weekly_series(store: Store, last: IsoWeek, weeks: int) -> list[WeekSummary]:
     """Summaries of `weeks` weeks ending with `last`, oldest first (for trend charts)."""
     first = last.shifted(-weeks)  # one week more, so the oldest has its week before
     all_days = [first.monday + timedelta(days=i) for i in range(7 * (weeks + 1))]
-    records = store.records(*_fetch_range(all_days[0], all_days[-1]))
+    records = store.records(*fetch_range(all_days[0], all_days[-1]))
     days = summarize_days(records, all_days)
     out: list[WeekSummary] = []
     previous = totals_of(days[:7])
@@ -353,7 +353,8 @@ def split_at_midnight(s: Session) -> list[tuple[date, float]]:
     return out
 
 
-def _fetch_range(first: date, last: date) -> tuple[datetime, datetime]:
+def fetch_range(first: date, last: date) -> tuple[datetime, datetime]:
+    """UTC instants that hold every record of the local days `first` to `last`."""
     lo = datetime.combine(first, time(0), tzinfo=UTC) - _MARGIN
     hi = datetime.combine(last + timedelta(days=1), time(0), tzinfo=UTC) + _MARGIN
     return lo, hi
