@@ -1,0 +1,131 @@
+"""The trends view: the week view's four measures, week by week (usually the last 12 weeks)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from posture_app.core.model import STIFFNESS_MAX
+from posture_app.core.stats import Totals, WeekSummary
+from posture_app.ui import look
+from posture_app.ui.window.charts import Chart, ChartWidget, Goal, Hue, LineChart, Series
+from posture_app.ui.window.week_view import NOT_RATED, ChartPages, WeekGoals
+
+
+def week_label(summary: WeekSummary) -> str:
+    """A week's short axis label, e.g. "W37"."""
+    return f"W{summary.week.week:02d}"
+
+
+def _per_day(total: int, t: Totals) -> float | None:
+    return round(total / t.days_with_data, 1) if t.days_with_data else None
+
+
+def trend_charts(
+    series: list[WeekSummary], goals: WeekGoals | None = None
+) -> tuple[Chart, Chart, Chart, Chart]:
+    """Four line charts, one point per week: sitting, breaks, water and stiffness."""
+    weeks = tuple(week_label(s) for s in series)
+    totals = [s.totals for s in series]
+
+    sitting = LineChart(
+        "How long did I sit?",
+        weeks,
+        (
+            Series(
+                "Sitting per day (average)",
+                tuple(_per_day(t.sitting_minutes, t) for t in totals),
+                Hue.BLUE,
+            ),
+        ),
+        "Sitting",
+        unit="min",
+        x_label="Week",
+    )
+    breaks = LineChart(
+        "Did I take my breaks?",
+        weeks,
+        (
+            Series(
+                "Breaks done",
+                tuple(t.breaks_done if t.days_with_data else None for t in totals),
+                Hue.BLUISH_GREEN,
+            ),
+            Series(
+                "Natural breaks",
+                tuple(t.natural_breaks if t.days_with_data else None for t in totals),
+                Hue.REDDISH_PURPLE,
+            ),
+        ),
+        "Breaks in the week",
+        x_label="Week",
+    )
+    water = LineChart(
+        "Did I drink?",
+        weeks,
+        (
+            Series(
+                "Water per day (average)",
+                tuple(_per_day(t.water_ml, t) for t in totals),
+                Hue.BLUE,
+            ),
+        ),
+        "Water",
+        unit="ml",
+        goal=None if goals is None else Goal(goals.water_ml, "Daily goal"),
+        x_label="Week",
+    )
+    stiffness = LineChart(
+        "How stiff was I?",
+        weeks,
+        (
+            Series(
+                "Mornings (average)",
+                tuple(t.stiffness_morning_avg for t in totals),
+                Hue.ORANGE,
+                NOT_RATED,
+            ),
+            Series(
+                "Evenings (average)",
+                tuple(t.stiffness_evening_avg for t in totals),
+                Hue.BLUE,
+                NOT_RATED,
+            ),
+        ),
+        "Stiffness, 0 to 10",
+        y_max=STIFFNESS_MAX,
+        x_label="Week",
+    )
+    return sitting, breaks, water, stiffness
+
+
+class TrendsView(QWidget):
+    """Several weeks side by side (oldest first): four trend charts, or an empty note."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel()
+        self.heading.setFont(look.title_font(self.font()))
+        self.pages = ChartPages(columns=1)  # twelve week labels need the full width
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(look.MARGIN_PX, look.MARGIN_PX, look.MARGIN_PX, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.pages, 1)
+        self.setAccessibleName("Your trends")
+
+    @property
+    def charts(self) -> list[ChartWidget]:
+        """The four chart widgets (empty until weeks with data are shown)."""
+        return self.pages.charts
+
+    def show_weeks(self, series: list[WeekSummary], goals: WeekGoals | None = None) -> None:
+        """Show these weeks (oldest first), or the empty note when none has data."""
+        if not series:
+            self.heading.setText("Trends")
+            self.pages.show_empty("No weeks to show yet.")
+            return
+        first, last = series[0].week, series[-1].week
+        self.heading.setText(f"The last {len(series)} weeks: week {first.week} to {last.week}")
+        if not any(s.totals.days_with_data for s in series):
+            self.pages.show_empty(f"Nothing recorded in the last {len(series)} weeks yet.")
+            return
+        self.pages.show_charts(trend_charts(series, goals))

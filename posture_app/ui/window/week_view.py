@@ -1,0 +1,328 @@
+"""The week view: a headline row and four charts, one per question, Monday to Sunday."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posture_app.core.model import SITTING_KINDS, STIFFNESS_MAX, Kind
+from posture_app.core.settings import Settings
+from posture_app.core.stats import DaySummary, PromptCounts, Totals, WeekSummary
+from posture_app.ui import look
+from posture_app.ui.window.charts import (
+    BarChart,
+    Chart,
+    ChartWidget,
+    Goal,
+    Hue,
+    LineChart,
+    Series,
+    format_value,
+)
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+NOT_RATED = "not rated"
+MINUS = "−"
+#: The headline numbers, in the order shown, with the key WeekSummary.change() gives each.
+HEADLINES = (
+    ("sitting_minutes_per_day", "Sitting per day"),
+    ("breaks_done", "Breaks done"),
+    ("water_ml_per_day", "Water per day"),
+    ("stiffness_morning_avg", "Stiffness, mornings"),
+    ("stiffness_evening_avg", "Stiffness, evenings"),
+)
+#: How to add data by hand, for the empty states.
+HOW_TO_LOG = (
+    "To rate your back stiffness, choose “Log stiffness…” in the tray menu, "
+    "or run: posture-app log stiffness 3"
+)
+
+
+@dataclass(frozen=True)
+class WeekGoals:
+    """The lines the charts are measured against.
+
+    Settings have no goal for total sitting, so the sitting chart measures each day's longest
+    unbroken session against the movement-break interval: sitting longer than that in one go
+    means a break was missed. None when movement breaks are off.
+    """
+
+    break_every_minutes: int | None
+    water_ml: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WeekGoals:
+        """The goals the user's settings imply."""
+        interval = settings.interval(Kind.BREAK)
+        minutes = None if interval is None else int(interval.total_seconds() // 60)
+        return cls(minutes, settings.water_goal_ml)
+
+
+def breaks_counts(day: DaySummary) -> PromptCounts:
+    """The day's posture, stretch, break and eye prompts added up."""
+    total = PromptCounts()
+    for kind in SITTING_KINDS:
+        total += day.counts(kind)
+    return total
+
+
+def week_charts(summary: WeekSummary, goals: WeekGoals) -> tuple[Chart, Chart, Chart, Chart]:
+    """The week's four charts: sitting, breaks, water and stiffness (also for `report --png`)."""
+    days = summary.days
+    categories = tuple(DAY_NAMES[d.date.weekday()] for d in days)
+    counts = [breaks_counts(d) for d in days]
+    break_goal = goals.break_every_minutes
+    sitting = BarChart(
+        "How long did I sit?",
+        categories,
+        (Series("Sitting", tuple(d.sitting_minutes for d in days), Hue.BLUE),),
+        "Sitting",
+        unit="min",
+        goal=None if break_goal is None else Goal(break_goal, "Break interval"),
+        marks=(
+            Series(
+                "Longest unbroken session",
+                tuple(d.longest_session_minutes if d.sessions else None for d in days),
+                Hue.ORANGE,
+            ),
+        ),
+    )
+    breaks = BarChart(
+        "Did I take my breaks?",
+        categories,
+        (
+            Series("Done", tuple(c.done for c in counts), Hue.BLUISH_GREEN),
+            Series("Snoozed", tuple(c.snoozed for c in counts), Hue.SKY_BLUE),
+            Series("Skipped", tuple(c.skipped for c in counts), Hue.ORANGE),
+            Series("Ignored", tuple(c.ignored for c in counts), Hue.GREY),
+        ),
+        "Prompts and breaks",
+        marks=(
+            Series(
+                "Natural breaks",
+                tuple(d.natural_breaks if d.has_data else None for d in days),
+                Hue.REDDISH_PURPLE,
+            ),
+        ),
+    )
+    water = BarChart(
+        "Did I drink?",
+        categories,
+        (Series("Water", tuple(d.water_ml for d in days), Hue.BLUE),),
+        "Water",
+        unit="ml",
+        goal=Goal(goals.water_ml, "Daily goal"),
+    )
+    stiffness = LineChart(
+        "How stiff was I?",
+        categories,
+        (
+            Series("Morning", tuple(d.stiffness_morning for d in days), Hue.ORANGE, NOT_RATED),
+            Series("Evening", tuple(d.stiffness_evening for d in days), Hue.BLUE, NOT_RATED),
+        ),
+        "Stiffness, 0 to 10",
+        y_max=STIFFNESS_MAX,
+    )
+    return sitting, breaks, water, stiffness
+
+
+def minutes_text(minutes: float) -> str:
+    """Minutes as "6 h 05 min", or "45 min" under an hour."""
+    whole = round(minutes)
+    return f"{whole // 60} h {whole % 60:02d} min" if whole >= 60 else f"{whole} min"
+
+
+def headline_values(totals: Totals) -> dict[str, str]:
+    """The headline numbers of a week's totals as short text, by change key."""
+    days = totals.days_with_data
+
+    def rating(avg: float | None) -> str:
+        return NOT_RATED if avg is None else f"{format_value(avg)} of {STIFFNESS_MAX}"
+
+    return {
+        "sitting_minutes_per_day": minutes_text(totals.sitting_minutes / days) if days else "–",
+        "breaks_done": str(totals.breaks_done),
+        "water_ml_per_day": f"{round(totals.water_ml / days)} ml" if days else "–",
+        "stiffness_morning_avg": rating(totals.stiffness_morning_avg),
+        "stiffness_evening_avg": rating(totals.stiffness_evening_avg),
+    }
+
+
+def change_text(key: str, change: float | None, *, has_value: bool) -> str:
+    """A change against last week as short text: "+12 min vs last week"."""
+    if change is None:
+        if not has_value:
+            return ""
+        return "not rated last week" if key.startswith("stiffness") else "no data last week"
+    amount: float = change
+    unit = ""
+    if key == "sitting_minutes_per_day":
+        amount, unit = round(change), " min"
+    elif key == "water_ml_per_day":
+        amount, unit = round(change), " ml"
+    if amount == 0:
+        return "same as last week"
+    sign = "+" if amount > 0 else MINUS
+    return f"{sign}{format_value(abs(amount))}{unit} vs last week"
+
+
+class Headline(QWidget):
+    """One headline number: its name, its value and the change against last week."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = QLabel(name)
+        self.value = QLabel("–")
+        self.value.setFont(look.title_font(self.font()))
+        self.change = QLabel()
+        self._mute()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        for label in (self.name, self.value, self.change):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(label)
+        self.setAccessibleName(name)
+
+    def show_value(self, value: str, change: str) -> None:
+        """Show a value and its change."""
+        self.value.setText(value)
+        self.change.setText(change)
+        self.setAccessibleDescription(f"{value}, {change}" if change else value)
+
+    def _mute(self) -> None:
+        muted = QPalette(self.palette())
+        muted.setColor(QPalette.ColorRole.WindowText, look.muted_color(self.palette()))
+        for label in (self.name, self.change):
+            label.setPalette(muted)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Soften the name and change lines again when the palette changes (light to dark)."""
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._mute()
+        super().changeEvent(event)
+
+
+class EmptyNote(QLabel):
+    """A short, friendly note shown instead of empty charts."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setMargin(look.MARGIN_PX * 2)
+        self.setAccessibleName("Nothing recorded yet")
+
+    def show_text(self, first_line: str) -> None:
+        """Say what is missing, how the charts fill in, and how to log a rating."""
+        self.setText(
+            f"{first_line}\n\n"
+            "The charts fill in while posture-app runs in the tray: it notes how long you sit, "
+            "the breaks you take and the water you log.\n\n" + HOW_TO_LOG
+        )
+
+
+class ChartPages(QStackedWidget):
+    """Charts in a scrolling grid under a header, or the empty note instead of them."""
+
+    def __init__(
+        self, header: QWidget | None = None, *, columns: int = 2, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.columns = columns
+        self.charts: list[ChartWidget] = []
+        self.empty = EmptyNote()
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(look.MARGIN_PX, look.MARGIN_PX, look.MARGIN_PX, look.MARGIN_PX)
+        column.setSpacing(look.SPACING_PX * 2)
+        if header is not None:
+            column.addWidget(header)
+        self._grid = QGridLayout()
+        self._grid.setSpacing(look.SPACING_PX * 2)
+        column.addLayout(self._grid, 1)
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setWidget(content)
+        self.addWidget(self.scroller)
+        self.addWidget(self.empty)
+
+    def show_charts(self, specs: tuple[Chart, ...]) -> None:
+        """Show these charts, updating the chart widgets in place when there are some."""
+        if not self.charts:
+            for i, spec in enumerate(specs):
+                widget = ChartWidget(spec)
+                self._grid.addWidget(widget, i // self.columns, i % self.columns)
+                self.charts.append(widget)
+        else:
+            for widget, spec in zip(self.charts, specs, strict=True):
+                widget.set_chart(spec)
+        self.setCurrentWidget(self.scroller)
+
+    def show_empty(self, first_line: str) -> None:
+        """Show the empty note instead of the charts."""
+        self.empty.show_text(first_line)
+        self.setCurrentWidget(self.empty)
+
+    def showing_empty(self) -> bool:
+        """Whether the empty note is shown."""
+        return self.currentWidget() is self.empty
+
+
+class WeekView(QWidget):
+    """One week: a heading, a headline row of numbers and four charts, or an empty note."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel()
+        self.heading.setFont(look.title_font(self.font()))
+        self.headline: dict[str, Headline] = {}
+        header = QWidget()
+        row = QHBoxLayout(header)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(look.SPACING_PX * 2)
+        for key, name in HEADLINES:
+            self.headline[key] = Headline(name)
+            row.addWidget(self.headline[key])
+        row.addStretch(1)
+        self.pages = ChartPages(header)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(look.MARGIN_PX, look.MARGIN_PX, look.MARGIN_PX, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.pages, 1)
+        self.setAccessibleName("Your week")
+        self.summary: WeekSummary | None = None
+
+    @property
+    def charts(self) -> list[ChartWidget]:
+        """The four chart widgets (empty until a week with data is shown)."""
+        return self.pages.charts
+
+    def show_week(self, summary: WeekSummary, goals: WeekGoals) -> None:
+        """Show a week's numbers and charts, or the empty note when nothing was recorded."""
+        self.summary = summary
+        first, last = summary.days[0].date, summary.days[-1].date
+        self.heading.setText(
+            f"Week {summary.week.week}: {first.day} {first:%b} to {last.day} {last:%b %Y}"
+        )
+        if summary.totals.days_with_data == 0:
+            self.pages.show_empty(f"Nothing recorded in week {summary.week.week} yet.")
+            return
+        values = headline_values(summary.totals)
+        changes = summary.change()
+        for key, widget in self.headline.items():
+            has_value = values[key] not in ("–", NOT_RATED)
+            widget.show_value(values[key], change_text(key, changes[key], has_value=has_value))
+        self.pages.show_charts(week_charts(summary, goals))

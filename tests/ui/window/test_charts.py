@@ -1,0 +1,331 @@
+"""Charts: the table view of a spec, the chart widget, its toggle, colours and painting."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCharts import QLineSeries, QValueAxis
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QApplication
+
+from posture_app.ui.window.charts import (
+    BarChart,
+    ChartWidget,
+    Goal,
+    Hue,
+    LineChart,
+    Series,
+    describe,
+    hue_color,
+    render,
+    table,
+)
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PACKAGE = Path(__file__).resolve().parents[3] / "posture_app"
+
+SITTING = BarChart(
+    "How long did I sit?",
+    DAYS,
+    (Series("Sitting", (412, 380, 0, 200, 300, None, 10), Hue.BLUE),),
+    "Sitting",
+    unit="min",
+    goal=Goal(60, "Break interval"),
+    marks=(Series("Longest", (95, 70, None, 40, 61, None, 10), Hue.ORANGE),),
+)
+STIFFNESS = LineChart(
+    "How stiff was I?",
+    DAYS,
+    (
+        Series("Morning", (3, None, 4, 5, None, 2, None), Hue.ORANGE, "not rated"),
+        Series("Evening", (5, 6, None, None, 3, 3.5, 4), Hue.BLUE, "not rated"),
+    ),
+    "Stiffness",
+    y_max=10,
+)
+
+
+def dark_palette() -> QPalette:
+    """A dark palette (offscreen ignores the colour scheme, so dark mode is set by palette)."""
+    palette = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.WindowText, "#e6e6e6"),
+        (QPalette.ColorRole.Base, "#1f1f1f"),
+        (QPalette.ColorRole.Text, "#e6e6e6"),
+        (QPalette.ColorRole.Button, "#3a3a3a"),
+        (QPalette.ColorRole.ButtonText, "#e6e6e6"),
+    ):
+        palette.setColor(role, QColor(color))
+    return palette
+
+
+@pytest.fixture
+def dark_app(qapp: QApplication) -> Iterator[QApplication]:
+    """The application in a dark palette for one test."""
+    before = QPalette(qapp.palette())
+    qapp.setPalette(dark_palette())
+    yield qapp
+    qapp.setPalette(before)
+
+
+def shown(qtbot, spec: BarChart | LineChart) -> ChartWidget:
+    widget = ChartWidget(spec)
+    qtbot.addWidget(widget)
+    widget.resize(640, 420)
+    widget.show()
+    return widget
+
+
+def colours(image: QImage, step: int = 2) -> set[str]:
+    """The colours of every `step`-th pixel of an image, as #rrggbb."""
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), step)
+        for y in range(0, image.height(), step)
+    }
+
+
+def painted(spec: BarChart | LineChart, *, dark: bool) -> QImage:
+    image = QImage(480, 320, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#ff00ff"))
+    painter = QPainter(image)
+    render(spec, painter, QRectF(0, 0, 480, 320), dark=dark)
+    painter.end()
+    return image
+
+
+# --- the pure parts ---------------------------------------------------------------------------
+
+
+def test_table_has_a_row_per_day_with_gaps_and_the_goal() -> None:
+    headers, rows = table(SITTING)
+    assert headers == ["Day", "Sitting (min)", "Longest (min)", "Break interval (min)"]
+    assert rows[0] == ["Mon", "412", "95", "60"]
+    assert rows[2] == ["Wed", "0", "–", "60"]
+    assert rows[5] == ["Sat", "–", "–", "60"]
+    assert [r[0] for r in rows] == list(DAYS)
+
+
+def test_table_of_lines_says_not_rated_and_keeps_decimals() -> None:
+    headers, rows = table(STIFFNESS)
+    assert headers == ["Day", "Morning", "Evening"]
+    assert rows[1] == ["Tue", "not rated", "6"]
+    assert rows[5] == ["Sat", "2", "3.5"]
+
+
+def test_description_states_the_values_in_words() -> None:
+    text = describe(SITTING)
+    assert text.startswith("Sitting: Mon 412 min, Tue 380 min, Wed 0 min,")
+    assert "Longest: Mon 95 min, Tue 70 min, Wed –," in text
+    assert text.endswith("Break interval: 60 min.")
+    assert "Tue not rated" in describe(STIFFNESS)
+
+
+def test_a_series_must_have_one_value_per_category() -> None:
+    with pytest.raises(ValueError, match="'Sitting' has 2 values for 7 categories"):
+        BarChart("t", DAYS, (Series("Sitting", (1, 2)),), "y")
+
+
+# --- the widget -------------------------------------------------------------------------------
+
+
+def test_the_chart_draws_the_spec_values(qtbot) -> None:
+    widget = shown(qtbot, SITTING)
+    drawn = widget.plotted()
+    assert drawn["Sitting"] == (412, 380, 0, 200, 300, 0, 10)
+    assert drawn["Longest"] == (95, 70, None, 40, 61, None, 10)
+    assert set(drawn["Break interval"]) == {60}
+
+
+def test_lines_break_where_a_value_is_missing(qtbot) -> None:
+    widget = shown(qtbot, STIFFNESS)
+    assert widget.plotted()["Morning"] == (3, None, 4, 5, None, 2, None)
+    assert widget.plotted()["Evening"] == (5, 6, None, None, 3, 3.5, 4)
+    # Evening has two runs (Mon-Tue, Fri-Sun): two lines that do not join Tue to Fri.
+    runs = [
+        [(p.x(), p.y()) for p in s.points()]
+        for s in widget.chart_view.chart().series()
+        if isinstance(s, QLineSeries)
+        and s.points()
+        and s.color() == hue_color(Hue.BLUE, dark=False)
+    ]
+    assert sorted(runs) == [[(0, 5), (1, 6)], [(4, 3), (5, 3.5), (6, 4)]]
+
+
+def test_the_value_axis_shows_every_value_and_the_goal(qtbot) -> None:
+    widget = shown(qtbot, SITTING)
+    (axis,) = [a for a in widget.chart_view.chart().axes() if isinstance(a, QValueAxis)]
+    assert axis.min() == 0
+    assert axis.max() >= 412
+
+
+def test_the_table_toggle_works_by_keyboard(qtbot) -> None:
+    widget = shown(qtbot, SITTING)
+    assert widget.toggle.focusPolicy() & Qt.FocusPolicy.TabFocus
+    widget.toggle.setFocus()
+    assert not widget.showing_table()
+    qtbot.keyClick(widget.toggle, Qt.Key.Key_Space)
+    assert widget.showing_table()
+    assert widget.stack.currentWidget() is widget.table_view
+    qtbot.keyClick(widget.toggle, Qt.Key.Key_Space)
+    assert not widget.showing_table()
+
+
+def test_the_table_shows_the_data_table_read_only(qtbot) -> None:
+    widget = shown(qtbot, STIFFNESS)
+    model = widget.table_view.model()
+    headers, rows = table(STIFFNESS)
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(headers))] == headers
+    cells = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    assert cells == rows
+    flags = model.flags(model.index(0, 1))
+    assert not flags & Qt.ItemFlag.ItemIsEditable
+
+
+def test_accessible_names_and_the_description(qtbot) -> None:
+    widget = shown(qtbot, SITTING)
+    assert widget.accessibleName() == "How long did I sit?"
+    assert widget.chart_view.accessibleName() == "How long did I sit?: chart"
+    assert "Mon 412 min, Tue 380 min" in widget.chart_view.accessibleDescription()
+    assert widget.table_view.accessibleName() == "How long did I sit?: table"
+    assert widget.toggle.text() == "Show as table"
+    assert "How long did I sit?" in widget.toggle.accessibleName()
+
+
+def test_set_chart_of_the_same_shape_updates_in_place(qtbot) -> None:
+    widget = shown(qtbot, SITTING)
+    chart = widget.chart_view.chart()
+    other = BarChart(
+        "How long did I sit?",
+        DAYS,
+        (Series("Sitting", (1, 2, 3, 4, 5, 6, 700), Hue.BLUE),),
+        "Sitting",
+        unit="min",
+        goal=Goal(45, "Break interval"),
+        marks=(Series("Longest", (1, None, 3, None, 5, None, 90), Hue.ORANGE),),
+    )
+    widget.set_chart(other)
+    assert widget.chart_view.chart() is chart
+    assert set(widget.plotted()["Break interval"]) == {45}
+    assert widget.plotted()["Sitting"] == (1, 2, 3, 4, 5, 6, 700)
+    assert widget.plotted()["Longest"] == (1, None, 3, None, 5, None, 90)
+    assert widget.model.index(6, 1).data() == "700"
+    assert "Sun 700 min" in widget.chart_view.accessibleDescription()
+
+
+def test_set_chart_of_another_shape_draws_it_anew(qtbot) -> None:
+    widget = shown(qtbot, SITTING)
+    widget.set_chart(STIFFNESS)
+    assert widget.plotted() == {
+        "Morning": (3, None, 4, 5, None, 2, None),
+        "Evening": (5, 6, None, None, 3, 3.5, 4),
+    }
+    assert widget.title.text() == "How stiff was I?"
+    model = widget.model
+    assert (model.rowCount(), model.columnCount()) == (7, 3)
+    assert [model.index(1, c).data() for c in range(3)] == ["Tue", "not rated", "6"]
+
+
+def test_switching_four_charts_takes_under_50_ms(qtbot, qapp) -> None:
+    other_bars = BarChart(
+        SITTING.title,
+        DAYS,
+        (Series("Sitting", (9, 8, 7, 6, 5, 4, 3)),),
+        "Sitting",
+        goal=Goal(45, "Break interval"),
+        marks=(Series("Longest", (1, 2, 3, None, 5, 6, 7)),),
+    )
+    other_lines = LineChart(
+        STIFFNESS.title, DAYS, (Series("M", (1,) * 7), Series("E", (2, None) * 3 + (1,))), "S"
+    )
+    pairs = [(SITTING, other_bars)] * 2 + [(STIFFNESS, other_lines)] * 2
+    widgets = [(shown(qtbot, a), a, b) for a, b in pairs]
+    best = float("inf")
+    for i in range(6):  # the best of a few runs: a busy machine may stall any one of them
+        start = time.perf_counter()
+        for widget, a, b in widgets:
+            widget.set_chart(b if i % 2 == 0 else a)
+            widget.chart_view.viewport().repaint()
+            qapp.processEvents()  # QtCharts lays out and paints the new values here
+        best = min(best, time.perf_counter() - start)
+    assert widgets[0][0].plotted()["Sitting"] == (412, 380, 0, 200, 300, 0, 10)
+    assert best < 0.050
+
+
+# --- colours and painting ---------------------------------------------------------------------
+
+
+def test_dark_variants_differ_from_light() -> None:
+    assert all(hue_color(h, dark=True) != hue_color(h, dark=False) for h in (Hue.BLUE, Hue.GREY))
+
+
+def test_render_paints_the_palette_colours_offscreen(qapp) -> None:
+    light = colours(painted(SITTING, dark=False))
+    assert "#ffffff" in light  # the paper
+    assert "#ff00ff" not in light  # the whole rectangle is painted
+    assert hue_color(Hue.BLUE, dark=False).name() in light  # the bars
+    assert hue_color(Hue.ORANGE, dark=False).name() in light  # the marks
+
+
+def test_render_in_dark_uses_the_dark_palette(qapp) -> None:
+    dark = colours(painted(STIFFNESS, dark=True))
+    assert "#ffffff" not in dark
+    assert hue_color(Hue.BLUE, dark=True).name() in dark
+    assert hue_color(Hue.ORANGE, dark=True).name() in dark
+    assert hue_color(Hue.BLUE, dark=False).name() not in dark
+
+
+def test_the_widget_follows_a_dark_palette(qtbot, dark_app) -> None:
+    widget = shown(qtbot, SITTING)
+    seen = colours(widget.chart_view.grab().toImage())
+    assert "#2b2b2b" in seen  # the window colour is the background
+    assert hue_color(Hue.BLUE, dark=True).name() in seen
+
+
+def test_the_widget_recolours_when_the_palette_turns_dark(qtbot, qapp) -> None:
+    widget = shown(qtbot, SITTING)
+    bars = widget.chart_view.chart().series()[0].barSets()[0]
+    assert bars.color() == hue_color(Hue.BLUE, dark=False)
+    before = QPalette(qapp.palette())
+    try:
+        qapp.setPalette(dark_palette())
+        qtbot.waitUntil(lambda: bars.color() == hue_color(Hue.BLUE, dark=True), timeout=2000)
+    finally:
+        qapp.setPalette(before)
+
+
+# --- where QtCharts may be imported -------------------------------------------------------------
+
+
+def test_only_charts_py_names_the_chart_library() -> None:
+    naming = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "QtCharts" in path.read_text(encoding="utf-8")
+    )
+    assert naming == ["ui/window/charts.py"]
+
+
+def test_the_tray_app_never_loads_the_chart_library() -> None:
+    code = (
+        "import sys; import posture_app.app, posture_app.ui.app; "
+        "print('PySide6.QtCharts' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PACKAGE.parent,
+    )
+    assert done.stdout.strip() == "False"

@@ -1,0 +1,126 @@
+"""The trends view: the four measures week by week, oldest first, and the empty state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+
+from posture_app.core.model import Kind, Session, StiffnessRating, WaterLog
+from posture_app.core.settings import Settings
+from posture_app.core.stats import (
+    DaySummary,
+    IsoWeek,
+    PromptCounts,
+    WeekSummary,
+    totals_of,
+    weekly_series,
+)
+from posture_app.core.store import Store
+from posture_app.ui.window.trends_view import TrendsView
+from posture_app.ui.window.week_view import WeekGoals
+from tests.fakes import local
+
+LAST = IsoWeek(2026, 48)
+WEEKS = [LAST.shifted(i - 11) for i in range(12)]  # W37 .. W48
+
+
+def week(w: IsoWeek, n: int) -> WeekSummary:
+    """A week whose numbers grow with n; week n = 0 has no data at all."""
+    days = []
+    for i, day in enumerate(w.days):
+        if n == 0 or i >= 2:
+            days.append(DaySummary(day))
+            continue
+        days.append(
+            DaySummary(
+                day,
+                sitting_minutes=300 + 10 * n + 20 * i,  # two days: 310 + 10n on average
+                sessions=3,
+                natural_breaks=n,
+                prompts={Kind.BREAK: PromptCounts(done=n), Kind.HYDRATION: PromptCounts(done=5)},
+                water_ml=1000 + 100 * n,
+                stiffness_morning=min(n, 10) if i == 0 else None,
+                stiffness_evening=None if n == 3 else 5,
+            )
+        )
+    return WeekSummary(w, tuple(days), totals_of(days), None)
+
+
+def view_of(qtbot, series: list[WeekSummary], goals: WeekGoals | None = None) -> TrendsView:
+    view = TrendsView()
+    qtbot.addWidget(view)
+    view.resize(1000, 900)
+    view.show()
+    view.show_weeks(series, goals)
+    return view
+
+
+def test_weeks_are_labelled_and_in_order(qtbot) -> None:
+    view = view_of(qtbot, [week(w, n) for n, w in enumerate(WEEKS)])
+    model = view.charts[0].table_view.model()
+    labels = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert labels == [f"W{n}" for n in range(37, 49)]
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Week"
+    assert view.heading.text() == "The last 12 weeks: week 37 to 48"
+
+
+def test_each_measure_is_the_weeks_total_or_average(qtbot) -> None:
+    series = [week(w, n) for n, w in enumerate(WEEKS)]
+    view = view_of(qtbot, series, WeekGoals.from_settings(Settings(water_goal_ml=2200)))
+    sitting, breaks, water, stiffness = (c.plotted() for c in view.charts)
+    # Week 0 has no data: a gap, not a zero.
+    assert sitting["Sitting per day (average)"] == (None, *(310 + 10 * n for n in range(1, 12)))
+    assert breaks["Breaks done"] == (None, *(2 * n for n in range(1, 12)))  # hydration left out
+    assert breaks["Natural breaks"] == (None, *(2 * n for n in range(1, 12)))
+    assert water["Water per day (average)"] == (None, *(1000 + 100 * n for n in range(1, 12)))
+    assert set(water["Daily goal"]) == {2200}
+    assert stiffness["Mornings (average)"] == (None, *range(1, 11), 10)
+    assert stiffness["Evenings (average)"] == (None, 5, 5, None, *(5,) * 8)
+    # And they are the core's own numbers.
+    assert sitting["Sitting per day (average)"][5] == series[5].totals.sitting_minutes / 2
+    assert stiffness["Mornings (average)"][7] == series[7].totals.stiffness_morning_avg
+
+
+def test_the_table_says_not_rated_where_no_rating(qtbot) -> None:
+    view = view_of(qtbot, [week(w, n) for n, w in enumerate(WEEKS)])
+    model = view.charts[3].model
+    assert model.index(3, 2).data() == "not rated"  # W40 evenings
+    assert model.index(3, 1).data() == "3"
+    assert "W40 not rated" in view.charts[3].chart_view.accessibleDescription()
+
+
+def test_no_data_in_any_week_explains_instead(qtbot) -> None:
+    view = view_of(qtbot, [week(w, 0) for w in WEEKS])
+    assert view.pages.showing_empty()
+    assert view.charts == []
+    assert "Nothing recorded in the last 12 weeks yet." in view.pages.empty.text()
+    assert "posture-app log stiffness 3" in view.pages.empty.text()
+    view.show_weeks([], None)
+    assert view.pages.showing_empty()
+
+
+def test_new_weeks_update_the_same_charts(qtbot) -> None:
+    view = view_of(qtbot, [week(w, n) for n, w in enumerate(WEEKS)])
+    first = view.charts[0]
+    view.show_weeks([week(w, 1) for w in WEEKS])
+    assert view.charts[0] is first
+    assert first.plotted()["Sitting per day (average)"] == (320,) * 12
+    assert "Daily goal" not in view.charts[2].plotted()
+
+
+def test_weeks_from_the_store(qtbot) -> None:
+    store = Store.in_memory()
+    start = local("2026-11-16T09:00")  # Monday of W47
+    store.save_session(
+        Session(
+            "s1", start, start + timedelta(hours=2), ((start, start + timedelta(hours=2)),), 7200.0
+        )
+    )
+    store.add_water(WaterLog("w1", local("2026-11-24T10:00"), 750))  # W48
+    store.add_stiffness(StiffnessRating("r1", local("2026-11-24T19:00"), 6))
+    view = view_of(qtbot, weekly_series(store, LAST, 12))
+    sitting, _breaks, water, stiffness = (c.plotted() for c in view.charts)
+    assert sitting["Sitting per day (average)"] == (*(None,) * 10, 120, 0)
+    assert water["Water per day (average)"] == (*(None,) * 10, 0, 750)
+    assert stiffness["Evenings (average)"] == (*(None,) * 11, 6)

@@ -1,0 +1,309 @@
+"""The week view: the core's numbers in the headline row and the four charts, and the empty week."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from PySide6.QtGui import QPalette
+
+from posture_app.core.model import (
+    Kind,
+    NaturalBreak,
+    Outcome,
+    Prompt,
+    Session,
+    StiffnessRating,
+    WaterLog,
+)
+from posture_app.core.settings import Settings
+from posture_app.core.stats import (
+    DaySummary,
+    IsoWeek,
+    PromptCounts,
+    WeekSummary,
+    totals_of,
+    week_summary,
+)
+from posture_app.core.store import Store
+from posture_app.ui import look
+from posture_app.ui.window.week_view import WeekGoals, WeekView, change_text
+from tests.fakes import local
+from tests.ui.window.test_charts import dark_palette
+
+WEEK = IsoWeek(2026, 48)  # Monday 23 November 2026
+GOALS = WeekGoals.from_settings(Settings(water_goal_ml=2500))
+
+
+def days_of(week: IsoWeek, **by_index: DaySummary) -> tuple[DaySummary, ...]:
+    """Seven days; the ones not given are empty."""
+    return tuple(by_index.get(f"d{i}", DaySummary(day)) for i, day in enumerate(week.days))
+
+
+def this_week() -> tuple[DaySummary, ...]:
+    d = WEEK.days
+    return days_of(
+        WEEK,
+        d0=DaySummary(
+            d[0],
+            sitting_minutes=412,
+            sessions=5,
+            longest_session_minutes=95,
+            natural_breaks=4,
+            prompts={
+                Kind.POSTURE: PromptCounts(done=3, snoozed=1, ignored=1),
+                Kind.BREAK: PromptCounts(done=1, skipped=1),
+                Kind.HYDRATION: PromptCounts(done=4),  # not a break: left out of the chart
+            },
+            water_ml=1800,
+            stiffness_morning=3,
+            stiffness_evening=5,
+        ),
+        d1=DaySummary(
+            d[1],
+            sitting_minutes=380,
+            sessions=4,
+            longest_session_minutes=70,
+            natural_breaks=3,
+            prompts={
+                Kind.STRETCH: PromptCounts(done=2),
+                Kind.EYES: PromptCounts(done=1, snoozed=1),
+            },
+            water_ml=2100,
+            stiffness_evening=6,
+        ),
+        d3=DaySummary(
+            d[3],
+            sitting_minutes=200,
+            sessions=2,
+            longest_session_minutes=40,
+            natural_breaks=1,
+            water_ml=500,
+            stiffness_morning=4,
+        ),
+    )
+
+
+def last_week() -> tuple[DaySummary, ...]:
+    prev = WEEK.shifted(-1)
+    d = prev.days
+    return days_of(
+        prev,
+        d0=DaySummary(d[0], sitting_minutes=356, sessions=3, water_ml=1400, stiffness_morning=4),
+        d1=DaySummary(d[1], sitting_minutes=300, prompts={Kind.BREAK: PromptCounts(done=9)}),
+        d2=DaySummary(d[2], sitting_minutes=300, water_ml=3000),
+    )
+
+
+def summary(days: tuple[DaySummary, ...], previous: tuple[DaySummary, ...] | None) -> WeekSummary:
+    week = IsoWeek.of(days[0].date)
+    prev = None if previous is None else totals_of(list(previous))
+    return WeekSummary(week, days, totals_of(list(days)), prev)
+
+
+def empty_week() -> WeekSummary:
+    return summary(days_of(WEEK), days_of(WEEK.shifted(-1)))
+
+
+def view_of(qtbot, week: WeekSummary, goals: WeekGoals = GOALS) -> WeekView:
+    view = WeekView()
+    qtbot.addWidget(view)
+    view.resize(1100, 900)
+    view.show()
+    view.show_week(week, goals)
+    return view
+
+
+def test_the_headline_shows_the_weeks_numbers_and_the_change(qtbot) -> None:
+    view = view_of(qtbot, summary(this_week(), last_week()))
+    shown = {k: (h.value.text(), h.change.text()) for k, h in view.headline.items()}
+    assert shown == {
+        # 992 min over 3 days with data against 956 over 3: 330.7 - 318.7
+        "sitting_minutes_per_day": ("5 h 31 min", "+12 min vs last week"),
+        # posture 3 + break 1 + stretch 2 + eyes 1 (hydration is not a break) against 9
+        "breaks_done": ("7", "−2 vs last week"),
+        "water_ml_per_day": ("1467 ml", "same as last week"),
+        "stiffness_morning_avg": ("3.5 of 10", "−0.5 vs last week"),
+        "stiffness_evening_avg": ("5.5 of 10", "not rated last week"),
+    }
+    assert view.heading.text() == "Week 48: 23 Nov to 29 Nov 2026"
+
+
+def test_without_a_week_before_the_headline_says_so(qtbot) -> None:
+    view = view_of(qtbot, summary(this_week(), None))
+    assert view.headline["sitting_minutes_per_day"].change.text() == "no data last week"
+    tile = view.headline["breaks_done"]
+    assert tile.accessibleName() == "Breaks done"
+    assert tile.accessibleDescription() == "7, no data last week"
+
+
+def test_the_sitting_chart_marks_the_longest_session_and_the_break_interval(qtbot) -> None:
+    view = view_of(qtbot, summary(this_week(), last_week()))
+    sitting = view.charts[0].plotted()
+    assert sitting["Sitting"] == (412, 380, 0, 200, 0, 0, 0)
+    assert sitting["Longest unbroken session"] == (95, 70, None, 40, None, None, None)
+    assert set(sitting["Break interval"]) == {60}  # the movement-break setting
+
+
+def test_the_breaks_chart_stacks_outcomes_of_break_prompts_only(qtbot) -> None:
+    view = view_of(qtbot, summary(this_week(), last_week()))
+    breaks = view.charts[1].plotted()
+    assert breaks["Done"] == (4, 3, 0, 0, 0, 0, 0)
+    assert breaks["Snoozed"] == (1, 1, 0, 0, 0, 0, 0)
+    assert breaks["Skipped"] == (1, 0, 0, 0, 0, 0, 0)
+    assert breaks["Ignored"] == (1, 0, 0, 0, 0, 0, 0)
+    assert breaks["Natural breaks"] == (4, 3, None, 1, None, None, None)
+
+
+def test_the_water_and_stiffness_charts(qtbot) -> None:
+    view = view_of(qtbot, summary(this_week(), last_week()))
+    water = view.charts[2].plotted()
+    assert water["Water"] == (1800, 2100, 0, 500, 0, 0, 0)
+    assert set(water["Daily goal"]) == {2500}
+    stiffness = view.charts[3].plotted()
+    assert stiffness["Morning"] == (3, None, None, 4, None, None, None)
+    assert stiffness["Evening"] == (5, 6, None, None, None, None, None)
+
+
+def test_days_are_labelled_monday_to_sunday_in_every_table(qtbot) -> None:
+    view = view_of(qtbot, summary(this_week(), last_week()))
+    for chart in view.charts:
+        model = chart.table_view.model()
+        assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+            "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+        ]  # fmt: skip
+    assert view.charts[3].model.index(1, 1).data() == "not rated"
+
+
+def test_each_chart_describes_its_values(qtbot) -> None:
+    view = view_of(qtbot, summary(this_week(), last_week()))
+    descriptions = [c.chart_view.accessibleDescription() for c in view.charts]
+    assert "Mon 412 min, Tue 380 min" in descriptions[0]
+    assert "Done: Mon 4, Tue 3" in descriptions[1]
+    assert "Daily goal: 2500 ml" in descriptions[2]
+    assert "Morning: Mon 3, Tue not rated" in descriptions[3]
+    assert [c.accessibleName() for c in view.charts] == [
+        "How long did I sit?",
+        "Did I take my breaks?",
+        "Did I drink?",
+        "How stiff was I?",
+    ]
+
+
+def test_an_empty_week_explains_instead_of_drawing_empty_charts(qtbot) -> None:
+    view = view_of(qtbot, empty_week())
+    assert view.pages.showing_empty()
+    assert view.charts == []
+    text = view.pages.empty.text()
+    assert "Nothing recorded in week 48 yet." in text
+    assert "“Log stiffness…” in the tray menu" in text
+    assert "posture-app log stiffness 3" in text
+
+
+def test_switching_between_an_empty_and_a_full_week(qtbot) -> None:
+    view = view_of(qtbot, empty_week())
+    view.show_week(summary(this_week(), None), GOALS)
+    assert not view.pages.showing_empty()
+    assert view.charts[0].plotted()["Sitting"][0] == 412
+    view.show_week(empty_week(), GOALS)
+    assert view.pages.showing_empty()
+
+
+def test_goals_come_from_the_settings(qtbot) -> None:
+    assert WeekGoals.from_settings(Settings(break_minutes=45)) == WeekGoals(45, 2000)
+    off = WeekGoals.from_settings(Settings(break_enabled=False))
+    assert off.break_every_minutes is None
+    view = view_of(qtbot, summary(this_week(), None), off)
+    assert "Break interval" not in view.charts[0].plotted()
+
+
+def test_switching_weeks_takes_under_50_ms(qtbot, qapp) -> None:
+    a, b = summary(this_week(), last_week()), summary(last_week(), None)
+    view = view_of(qtbot, a)
+    best = float("inf")
+    for i in range(6):  # the best of a few runs: a busy machine may stall any one of them
+        start = time.perf_counter()
+        view.show_week(b if i % 2 == 0 else a, GOALS)
+        view.repaint()
+        qapp.processEvents()  # QtCharts lays out and paints the new values here
+        best = min(best, time.perf_counter() - start)
+    assert view.charts[0].plotted()["Sitting"][0] == 412
+    assert best < 0.050
+
+
+def test_change_text() -> None:
+    assert change_text("sitting_minutes_per_day", -12.4, has_value=True) == "−12 min vs last week"
+    assert change_text("water_ml_per_day", 150.0, has_value=True) == "+150 ml vs last week"
+    assert change_text("breaks_done", 0.0, has_value=True) == "same as last week"
+    assert change_text("stiffness_evening_avg", None, has_value=False) == ""
+
+
+def test_a_week_from_the_store(qtbot) -> None:
+    store = Store.in_memory()
+    mon = local("2026-11-23T09:00")
+    store.save_session(
+        Session(
+            "s1", mon, mon + timedelta(minutes=90), ((mon, mon + timedelta(minutes=90)),), 5400.0
+        )
+    )
+    later = mon + timedelta(minutes=100)
+    store.save_session(
+        Session(
+            "s2",
+            later,
+            later + timedelta(minutes=30),
+            ((later, later + timedelta(minutes=30)),),
+            1800.0,
+        )
+    )
+    store.add_natural_break(NaturalBreak("b1", mon + timedelta(minutes=90), later))
+    store.save_prompt(
+        Prompt(
+            "p1",
+            Kind.STRETCH,
+            mon + timedelta(minutes=30),
+            Outcome.DONE,
+            mon + timedelta(minutes=31),
+        )
+    )
+    store.save_prompt(
+        Prompt(
+            "p2",
+            Kind.POSTURE,
+            mon + timedelta(minutes=60),
+            Outcome.SKIPPED,
+            mon + timedelta(minutes=61),
+        )
+    )
+    store.add_water(WaterLog("w1", local("2026-11-25T10:00"), 250))
+    store.add_stiffness(StiffnessRating("r1", local("2026-11-25T08:00"), 2))
+    week = week_summary(store, WEEK)
+    view = view_of(qtbot, week)
+    assert view.charts[0].plotted()["Sitting"] == (120, 0, 0, 0, 0, 0, 0)
+    assert view.charts[0].plotted()["Longest unbroken session"][0] == 90
+    assert view.charts[1].plotted()["Done"][0] == 1
+    assert view.charts[1].plotted()["Skipped"][0] == 1
+    assert view.charts[1].plotted()["Natural breaks"][0] == 1
+    assert view.charts[2].plotted()["Water"][2] == 250
+    assert view.charts[3].plotted()["Morning"][2] == 2
+    assert view.headline["sitting_minutes_per_day"].value.text() == "1 h 00 min"  # 120 min / 2 days
+    assert view.headline["sitting_minutes_per_day"].change.text() == "no data last week"
+
+
+def test_secondary_lines_stay_soft_after_a_switch_to_dark(qtbot, qapp) -> None:
+    view = view_of(qtbot, summary(this_week(), last_week()))
+    change = view.headline["breaks_done"].change
+    light = change.palette().color(QPalette.ColorRole.WindowText)
+    before = QPalette(qapp.palette())
+    try:
+        qapp.setPalette(dark_palette())
+        qtbot.waitUntil(
+            lambda: (
+                change.palette().color(QPalette.ColorRole.WindowText)
+                == look.muted_color(dark_palette())
+            ),
+            timeout=2000,
+        )
+        assert light != look.muted_color(dark_palette())
+    finally:
+        qapp.setPalette(before)
