@@ -91,9 +91,11 @@ class FakePresenting:
 
     def __init__(self) -> None:
         self.on = False
+        self.reads = 0
 
     def presenting(self) -> bool:
-        """What the test set."""
+        """What the test set (and count the reading: each costs X round trips for real)."""
+        self.reads += 1
         return self.on
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -93,6 +92,8 @@ def windows_command_line(argv: Sequence[str]) -> str:
     """The Run value: argv quoted the way the C runtime splits it again."""
     if not argv:
         raise ValueError("the command to start is empty")
+    import subprocess  # Windows only; the tray app does not load it at start elsewhere
+
     return subprocess.list2cmdline(list(argv))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Protocol
@@ -38,6 +37,8 @@ class CommandChime:
         """Start the player; a failure is logged once and the chime stays quiet after that."""
         if self._failed:
             return
+        import subprocess  # here, not at start: most days the tray app never chimes
+
         try:
             subprocess.Popen(
                 self._argv,

@@ -4,7 +4,12 @@ It reads the platform (idle seconds, lock, full screen), ticks the scheduler, st
 reports, and tells the UI through signals. It does not poll every second: it sleeps until the
 scheduler's next deadline, waking at a modest rate only to notice that the user stopped or came
 back (`ACTIVE_POLL` while input is arriving, `AWAY_POLL` while away). The open session is saved
-on every tick, so a crash loses at most one poll interval.
+whenever it changed, so a crash loses at most one poll interval.
+
+While away, a tick costs one idle reading: the full-screen check is skipped (nothing is shown to
+someone who is not there, and the check is made again with the first input), and nothing is
+written unless something changed. The time of return is read from the idle time, so polling
+less often while away delays only how soon held prompts appear, not what is recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from posture_app.core.clock import Clock, seconds_between
 from posture_app.core.model import Area, Outcome, Session, WaterLog
 from posture_app.core.recorder import record
 from posture_app.core.scheduler import (
+    AWAY_AFTER,
     Event,
     Logged,
     Observation,
@@ -37,8 +43,8 @@ log = logging.getLogger(__name__)
 
 #: While input arrives: how often to look whether it stopped (the away threshold is a minute).
 ACTIVE_POLL = timedelta(seconds=60)
-#: While away: how often to look whether the user is back, to show held prompts promptly.
-AWAY_POLL = timedelta(seconds=10)
+#: While away: how often to look whether the user is back (held prompts appear within this).
+AWAY_POLL = timedelta(seconds=30)
 #: Never sleep longer than this: Qt timers stop during suspend and may fire late after it.
 LONGEST_SLEEP = timedelta(minutes=5)
 
@@ -73,6 +79,8 @@ class Controller(QObject):
         self._timer.timeout.connect(self.tick)
         self._started = False
         self._idle_failed = False
+        self._presenting_seen = False  # the last full-screen reading
+        self._saved_session: Session | None = None  # the open session as last stored
 
     @property
     def clock(self) -> Clock:
@@ -129,10 +137,10 @@ class Controller(QObject):
         elif self._idle_failed:
             log.info("idle time can be read again")
             self._idle_failed = False
+        if idle < AWAY_AFTER.total_seconds():
+            self._presenting_seen = self._presenting.presenting()
         return Observation(
-            idle_seconds=idle,
-            locked=self._session.locked(),
-            presenting=self._presenting.presenting(),
+            idle_seconds=idle, locked=self._session.locked(), presenting=self._presenting_seen
         )
 
     def _arm(self) -> None:
@@ -216,6 +224,8 @@ class Controller(QObject):
 
     def _apply(self, events: list[Event], session: Session | None = None) -> None:
         """Store the events (and the open session, saved as it grows) in one commit, then tell."""
+        if session == self._saved_session:
+            session = None  # unchanged since it was last stored
         if not events and session is None:
             return
         with self._store.transaction():
@@ -223,6 +233,8 @@ class Controller(QObject):
                 record(self._store, event)
             if session is not None:
                 self._store.save_session(session)
+        if session is not None:
+            self._saved_session = session
         water = False
         for event in events:
             if isinstance(event, PromptShown):

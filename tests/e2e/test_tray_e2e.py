@@ -216,7 +216,7 @@ def test_a_day_in_the_tray(desktop: Desktop, app: Path) -> None:
     breaks = wait_for(
         "the natural break",
         lambda: (desktop.move_mouse(), db_rows(app, "SELECT start_local FROM natural_breaks"))[1],
-        30,
+        45,  # the app looks for a return every 30 s (controller.AWAY_POLL)
     )
     assert len(breaks) == 1
     assert len(db_rows(app, "SELECT uuid FROM sessions")) == before + 1

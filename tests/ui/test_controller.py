@@ -174,3 +174,35 @@ def test_a_failing_step_is_logged_and_the_timer_keeps_going(rig, monkeypatch, ca
     rig.minutes(1)
     (session,) = rig.store.records().sessions
     assert session.sitting_seconds == pytest.approx(120)
+
+
+def test_while_away_a_tick_reads_no_full_screen_state_and_writes_nothing(rig, monkeypatch):
+    rig.controller.start()
+    rig.minutes(5)
+    rig.minutes(1, idle=60)  # gone since the last tick
+    rig.minutes(10, idle=660)  # a natural break is under way: the session has ended
+    writes: list[object] = []
+    real_save = rig.store.save_session
+    monkeypatch.setattr(rig.store, "save_session", lambda s: (writes.append(s), real_save(s)))
+    reads = rig.presenting.reads
+    for n in range(1, 4):
+        rig.minutes(0.5, idle=660 + 30 * n)
+    assert rig.presenting.reads == reads
+    assert writes == []
+    rig.presenting.on = True
+    rig.minutes(0.5, idle=1)  # back, in front of a full-screen window
+    assert rig.presenting.reads == reads + 1
+    assert writes  # the new session
+    assert all(s.uuid == writes[0].uuid and s.end is None for s in writes)
+
+
+def test_an_open_session_that_did_not_change_is_not_written_again(rig, monkeypatch):
+    rig.controller.start()
+    writes: list[object] = []
+    real_save = rig.store.save_session
+    monkeypatch.setattr(rig.store, "save_session", lambda s: (writes.append(s), real_save(s)))
+    rig.minutes(1)
+    rig.minutes(1)
+    assert len(writes) == 2  # it grew each minute
+    rig.controller.tick()  # no time passed: nothing new
+    assert len(writes) == 2
