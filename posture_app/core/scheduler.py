@@ -344,7 +344,7 @@ class Scheduler:
             return None
         mode = _Mode.ACTIVE if self._ongoing and not self._locked else _Mode.IDLE
         t = self._next_event(mode, math.inf)
-        return None if t == math.inf else self._wall(t)
+        return None if t == math.inf else self._wall_at_or_after(t)
 
     def snapshot(self) -> Snapshot:
         """The state right now, for display."""
@@ -379,6 +379,13 @@ class Scheduler:
         # (a working day must not start at 08:59:59.999999).
         assert self._anchor_wall is not None
         return shift(self._anchor_wall, round(t - self._anchor_t, 3))
+
+    def _wall_at_or_after(self, t: float) -> datetime:
+        # Whole milliseconds rounded up, not to the nearest: a tick at the time `next_wake`
+        # gives must reach the deadline, or the prompt would wait for the tick after it.
+        assert self._anchor_wall is not None
+        ms = math.ceil((t - self._anchor_t - _EPS) * 1000)
+        return shift(self._anchor_wall, ms / 1000)
 
     def _t_of(self, wall: datetime) -> float:
         assert self._anchor_wall is not None

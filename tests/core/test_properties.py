@@ -202,3 +202,32 @@ def test_results_do_not_depend_on_how_often_it_is_ticked(trace, config, every):
         for e in simulate(trace, config, respond_by_hash, tick_every=timedelta(seconds=every))
     ]
     assert ticked == plain
+
+
+def test_a_tick_at_the_wake_time_reaches_a_deadline_between_milliseconds():
+    # Found by the property above: the hydration deadline fell at 07:57:13.8004; next_wake said
+    # 07:57:13.800 (rounded to the nearest millisecond), the tick there came just too early, and
+    # the prompt waited for the next tick: answered at 07:57:41 instead of 07:57:13.
+    def at(text: str) -> datetime:
+        return datetime.fromisoformat(f"2026-11-23T{text}").replace(tzinfo=BERLIN)
+
+    active = [
+        "07:30", "07:31", "07:48:27.6", "07:49:27.6", "07:50:27.6", "07:51:41.4", "07:52:41.4",
+        "07:53:41.4", "07:54:41.4", "07:55:41.4", "07:56:41.4",
+    ]  # fmt: skip
+    trace: list[TraceLine] = [StateLine(at(a), State.ACTIVE) for a in active]
+    trace.insert(2, StateLine(at("07:40:13.8"), State.IDLE))
+    trace.append(StateLine(at("07:57:41.4"), State.END))
+    config = Settings(
+        posture_minutes=3, stretch_minutes=5, stretch_seconds=60, break_minutes=10,
+        break_duration_minutes=5, eyes_enabled=False, hydration_minutes=10,
+        natural_break_minutes=9, snooze_minutes=1, working_hours=None,
+    )  # fmt: skip
+    plain = [event_json(e) for e in simulate(trace, config, respond_by_hash)]
+    ticked = [
+        event_json(e)
+        for e in simulate(trace, config, respond_by_hash, tick_every=timedelta(seconds=1))
+    ]
+    assert ticked == plain
+    water = [e for e in plain if e.get("event") == "logged"]
+    assert water[-1]["at"] == "2026-11-23T07:57:13+01:00"
