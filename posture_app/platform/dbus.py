@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import logging
 import os
-import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -19,6 +18,8 @@ from PySide6.QtCore import SLOT, QCoreApplication, QObject, Slot
 from PySide6.QtDBus import QDBus, QDBusConnection, QDBusMessage
 
 from posture_app.platform.base import PlatformUnavailable
+from posture_app.platform.gsettings import COMMAND as GSETTINGS_COMMAND
+from posture_app.platform.gsettings import GSettings
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 CALL_TIMEOUT_MS = 500
 # GNOME do-not-disturb is re-read at most this often (dconf's change signal also refreshes it).
 DND_REFRESH_SECONDS = 60.0
-GSETTINGS_TIMEOUT_SECONDS = 2.0
 # KDE's idle time: two readings this far apart tell milliseconds from seconds.
 UNIT_CHECK_MIN_SECONDS = 2.0
 
@@ -113,12 +113,6 @@ def guess_unit(previous: int, current: int, elapsed_seconds: float) -> Unit | No
     if 500.0 <= rate <= 2000.0:
         return Unit.MILLISECONDS
     return None
-
-
-def parse_gsettings_bool(output: str) -> bool | None:
-    """`gsettings get` prints `true` or `false`; anything else is None."""
-    text = output.strip()
-    return {"true": True, "false": False}.get(text)
 
 
 def dconf_touches(prefix: str, changes: Sequence[str], key_path: str) -> bool:
@@ -298,11 +292,15 @@ class LogindSessionWatcher:
         self._receiver = _Receiver(self._sleep_changed, self._lock_changed)
         self._changed: Callable[[], None] | None = None
         self._connected: list[tuple[QDBusConnection, tuple[str, str, str, str, str]]] = []
-        self._locked = self._read_locked()
+        # Read in start(), after connecting, so a change in between is not missed; read here
+        # (once) only if asked before start().
+        self._locked: bool | None = None
         self._sleeping = False
 
     def locked(self) -> bool:
         """Whether a screen saver said the screen is locked (False if none said so)."""
+        if self._locked is None:
+            self._locked = self._read_locked()
         return self._locked
 
     def sleeping(self) -> bool:
@@ -403,20 +401,21 @@ class GnomeDoNotDisturb:
         self,
         session: QDBusConnection | None = None,
         *,
-        gsettings: Sequence[str] = ("gsettings",),
+        gsettings: Sequence[str] = GSETTINGS_COMMAND,
         refresh_seconds: float = DND_REFRESH_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._command = [*gsettings, "get", DND_SCHEMA, DND_KEY]
+        self._settings = GSettings(gsettings)
         self._refresh = refresh_seconds
         self._clock = clock
-        show_banners, error = self._read()
+        show_banners = self._read()
         if show_banners is None:
-            raise PlatformUnavailable(f"cannot read GNOME's do-not-disturb setting: {error}")
+            raise PlatformUnavailable(
+                f"cannot read GNOME's do-not-disturb setting: {self._settings.problem}"
+            )
         self._on = not show_banners
         self._read_at = clock()
         self._stale = False
-        self._warned = False
         self._receiver = _NotifyReceiver(self._dconf_changed)
         self._bus = session if session is not None and session.isConnected() else None
         self._watching = False  # with dconf's change signal, no timed re-reads are needed
@@ -432,32 +431,18 @@ class GnomeDoNotDisturb:
                 log.info("no dconf change signal; re-reading every %.0f s", refresh_seconds)
 
     def presenting(self) -> bool:
-        """True while GNOME's do-not-disturb is on."""
+        """True while GNOME's do-not-disturb is on (the last value read, if a re-read fails)."""
         due = not self._watching and self._clock() - self._read_at >= self._refresh
         if self._stale or due:
-            show_banners, error = self._read()
+            show_banners = self._read()
             self._read_at, self._stale = self._clock(), False
             if show_banners is not None:
                 self._on = not show_banners
-            elif not self._warned:
-                self._warned = True
-                log.warning("cannot read GNOME's do-not-disturb setting: %s", error)
         return self._on
 
-    def _read(self) -> tuple[bool | None, str]:
-        """Run gsettings once: (show-banners, "") or (None, why not)."""
-        try:
-            done = subprocess.run(
-                self._command,
-                capture_output=True,
-                text=True,
-                timeout=GSETTINGS_TIMEOUT_SECONDS,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            return None, str(exc)
-        value = parse_gsettings_bool(done.stdout) if done.returncode == 0 else None
-        return value, (done.stderr.strip() or f"unexpected output {done.stdout.strip()!r}")
+    def _read(self) -> bool | None:
+        """Run gsettings once: show-banners, or None (the reader logs why, once)."""
+        return self._settings.get_bool(DND_SCHEMA, DND_KEY)
 
     def _dconf_changed(self, prefix: str, changes: list[str]) -> None:
         """Mark the value stale when dconf says our key changed."""

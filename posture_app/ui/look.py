@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import shutil
-import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -24,6 +22,8 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 
+from posture_app.platform.gsettings import GSettings
+
 log = logging.getLogger(__name__)
 
 Corner = Literal["bottom-right", "center"]
@@ -38,8 +38,9 @@ TITLE_SCALE = 1.2
 MUTED_TEXT_SHARE = 0.7
 #: Window colours with an HSL lightness below this count as dark (0-255).
 DARK_LIGHTNESS = 128
-#: How long the GNOME fallback may take to answer.
-GSETTINGS_TIMEOUT_S = 2.0
+#: Where GNOME keeps its animations switch.
+GNOME_INTERFACE_SCHEMA = "org.gnome.desktop.interface"
+GNOME_ANIMATIONS_KEY = "enable-animations"
 #: The placeholder colour the exercise illustrations are drawn in.
 CURRENT_COLOR = b"currentColor"
 #: The window type of a toast (see make_toast); `widget.windowType() == TOAST_WINDOW_TYPE`.
@@ -102,22 +103,13 @@ def _motion_reduced(hints: object, gnome_disabled: Callable[[], bool]) -> bool:
 
 @functools.cache
 def _gnome_animations_disabled() -> bool:
-    """GNOME's `enable-animations` is false (read once with gsettings; False when unknown)."""
-    exe = shutil.which("gsettings")
-    if exe is None:
-        return False
-    try:
-        done = subprocess.run(
-            [exe, "get", "org.gnome.desktop.interface", "enable-animations"],
-            capture_output=True,
-            text=True,
-            timeout=GSETTINGS_TIMEOUT_S,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError) as error:
-        log.debug("gsettings could not say whether animations are on: %s", error)
-        return False
-    return done.returncode == 0 and done.stdout.strip() == "false"
+    """GNOME's animations are off (read once per process; False when unknown)."""
+    return gnome_animations_disabled(GSettings())
+
+
+def gnome_animations_disabled(settings: GSettings) -> bool:
+    """Whether GNOME's `enable-animations` is false (False when it cannot be read)."""
+    return settings.get_bool(GNOME_INTERFACE_SCHEMA, GNOME_ANIMATIONS_KEY) is False
 
 
 def svg_icon_bytes(path: Path, color: QColor) -> bytes:

@@ -7,11 +7,12 @@ then plyer, then a small in-app toast. A backend that fails is logged once and s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from posture_app.core.clock import seconds_between
@@ -19,6 +20,7 @@ from posture_app.core.model import Kind, Outcome, Prompt, Slot
 from posture_app.core.scheduler import PromptEnded, PromptShown
 from posture_app.core.settings import Insistence, Settings
 from posture_app.platform.sound import Chime, NullChime
+from posture_app.ui import forget_module_sources
 from posture_app.ui.controller import Controller
 from posture_app.ui.tray import Tray
 
@@ -40,6 +42,9 @@ log = logging.getLogger(__name__)
 
 #: How long an in-app notification toast stays.
 NOTE_MS = 8000
+#: The in-app notice's widest line and its inner margin.
+NOTE_WIDTH_PX = 360
+NOTE_MARGIN_PX = 14
 
 _QUESTIONS = {
     Slot.MORNING: "Good morning. How stiff is your back right now?",
@@ -58,12 +63,24 @@ _GENTLE_TEXT = {
 
 
 class Notifier:
-    """Shows a short message by the first way that works here."""
+    """Shows a short message by the first way that works; owns the in-app notices on screen.
 
-    def __init__(self, tray: Tray) -> None:
+    In-app notices join the toast stack the presenter's prompt toasts use, so the two never
+    overlap.
+    """
+
+    def __init__(self, tray: Tray, toast_stack: Callable[[], ToastStack] | None = None) -> None:
+        """`toast_stack` gives the stack to put in-app notices on (by default one of its own)."""
         self._tray = tray
         self._broken: set[str] = set()
-        self._toasts: list[QWidget] = []
+        self._toast_stack = toast_stack or self._own_stack
+        self._stack: ToastStack | None = None
+        self._notices: list[QLabel] = []
+
+    @property
+    def notices(self) -> tuple[QLabel, ...]:
+        """The in-app notices on screen (for tests)."""
+        return tuple(self._notices)
 
     def notify(self, title: str, text: str) -> str:
         """Show a message; return which way was used ("tray", "plyer" or "toast")."""
@@ -103,24 +120,39 @@ class Notifier:
         return True
 
     def _by_toast(self, title: str, text: str) -> None:
+        """A small notice on the toast stack, gone after NOTE_MS."""
+        import html  # only for this fallback: it loads a large table of entities
+
         from posture_app.ui import look
 
-        toast = QLabel(f"<b>{title}</b><br>{text}")
-        toast.setWordWrap(True)
-        toast.setMaximumWidth(360)
-        toast.setMargin(14)
-        toast.setAccessibleName(title)
-        toast.setAccessibleDescription(text)
-        look.make_toast(toast)
-        look.place(toast, corner="bottom-right")
-        toast.show()
-        self._toasts.append(toast)
-        QTimer.singleShot(NOTE_MS, lambda: self._drop(toast))
+        body = html.escape(text).replace("\n", "<br>")
+        notice = QLabel(f"<b>{html.escape(title)}</b><br>{body}")
+        notice.setTextFormat(Qt.TextFormat.RichText)
+        notice.setWordWrap(True)
+        notice.setMaximumWidth(NOTE_WIDTH_PX)
+        notice.setMargin(NOTE_MARGIN_PX)
+        notice.setAccessibleName(title)
+        notice.setAccessibleDescription(text)
+        look.make_toast(notice)
+        self._notices.append(notice)
+        # The notice is the timer's context: a notice already gone takes its timer with it.
+        QTimer.singleShot(NOTE_MS, notice, lambda: self._drop(notice))
+        self._toast_stack().add(notice)
 
-    def _drop(self, toast: QWidget) -> None:
-        toast.close()
-        if toast in self._toasts:
-            self._toasts.remove(toast)
+    def _drop(self, notice: QLabel) -> None:
+        """Take a notice down (its stack lets the toasts above it move down) and free it."""
+        if notice in self._notices:
+            self._notices.remove(notice)
+        notice.close()
+        notice.deleteLater()
+
+    def _own_stack(self) -> ToastStack:
+        """A stack of its own, for a notifier used without a presenter."""
+        if self._stack is None:
+            from posture_app.ui.prompts import ToastStack
+
+            self._stack = ToastStack()
+        return self._stack
 
 
 class Presenter(QObject):
@@ -143,9 +175,9 @@ class Presenter(QObject):
         self._controller = controller
         self.settings = settings
         self._resources = resources
-        self._notifier = Notifier(tray)
-        self._open: dict[str, QWidget] = {}
         self._toasts: ToastStack | None = None
+        self._notifier = Notifier(tray, self._toast_stack)
+        self._open: dict[str, QWidget] = {}
         self._last_chime: datetime | None = None
         #: The last exercise offered (so the next one differs, across restarts too).
         self.last_exercise: str | None = None
@@ -215,6 +247,7 @@ class Presenter(QObject):
                 resources=self._resources,
             )
         self._open_widget(prompt, widget)
+        forget_module_sources()  # the prompt modules were just loaded (at the first prompt)
 
     def ask_stiffness(self, prompt: Prompt | None, slot: Slot | None = None) -> None:
         """The 0-10 rating: for a morning/evening prompt, or from the menu at any time."""
@@ -237,7 +270,7 @@ class Presenter(QObject):
 
     def _open_widget(self, prompt: Prompt, widget: PromptWidget) -> None:
         from posture_app.ui import look
-        from posture_app.ui.prompts import HydrationToast, PostureToast, ToastStack
+        from posture_app.ui.prompts import HydrationToast, PostureToast
 
         widget.answered.connect(self._answered)
         widget.finished.connect(lambda: self._open.pop(prompt.uuid, None))
@@ -247,11 +280,17 @@ class Presenter(QObject):
             isinstance(widget, PostureToast | HydrationToast)
             and widget.windowType() == look.TOAST_WINDOW_TYPE
         ):
-            if self._toasts is None:
-                self._toasts = ToastStack(self)
-            self._toasts.add(widget)
+            self._toast_stack().add(widget)
         else:
             widget.show()
+
+    def _toast_stack(self) -> ToastStack:
+        """The one stack of prompt toasts and in-app notices (made at the first toast)."""
+        if self._toasts is None:
+            from posture_app.ui.prompts import ToastStack
+
+            self._toasts = ToastStack(self)
+        return self._toasts
 
     def _answered(self, prompt_id: str, outcome: object) -> None:
         assert isinstance(outcome, Outcome)

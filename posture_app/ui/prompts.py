@@ -495,7 +495,11 @@ class HydrationToast(_Toast):
 
 
 class ToastStack(QObject):
-    """The toasts on screen, stacked upward from the bottom-right corner so none overlap."""
+    """The toasts on screen, stacked upward from the bottom-right corner so none overlap.
+
+    Any top-level widget can join: prompt toasts and the presenter's notices share one stack.
+    A toast leaves it when it is hidden or closed, however that happens.
+    """
 
     def __init__(
         self,
@@ -505,18 +509,18 @@ class ToastStack(QObject):
     ) -> None:
         """An empty stack; `screen_for_user` picks the screen (the one under the pointer)."""
         super().__init__(parent)
-        self._toasts: list[_Toast] = []
+        self._toasts: list[QWidget] = []
         self._screen_for_user = screen_for_user
 
     @property
-    def toasts(self) -> tuple[_Toast, ...]:
+    def toasts(self) -> tuple[QWidget, ...]:
         """The toasts still on screen, lowest first."""
         return tuple(self._toasts)
 
-    def add(self, toast: _Toast) -> None:
-        """Show a toast above the others; it leaves the stack when it finishes."""
+    def add(self, toast: QWidget) -> None:
+        """Show a toast above the others; it leaves the stack when it is hidden or closed."""
         self._toasts.append(toast)
-        toast.finished.connect(lambda: self._remove(toast))
+        toast.installEventFilter(self)
         self.restack()
         toast.show()
 
@@ -525,11 +529,18 @@ class ToastStack(QObject):
         screen = self._screen_for_user()
         look.stack(self._toasts, screen=screen)
 
-    def _remove(self, toast: _Toast) -> None:
-        """A toast finished: let the ones above it move down."""
-        if toast in self._toasts:
-            self._toasts.remove(toast)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A toast was hidden or closed by the app: let the ones above it move down."""
+        if (
+            event.type() == QEvent.Type.Hide
+            and not event.spontaneous()
+            and isinstance(watched, QWidget)
+            and watched in self._toasts
+        ):
+            self._toasts.remove(watched)
+            watched.removeEventFilter(self)
             self.restack()
+        return super().eventFilter(watched, event)
 
 
 # --- exercise window --------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from posture_app.core.settings import (
 )
 from posture_app.platform.base import Autostart
 from posture_app.ui import look
+from posture_app.ui.start_at_login import StartAtLoginBox
 
 logger = logging.getLogger(__name__)
 
@@ -607,11 +608,10 @@ class SettingsWindow(QWidget):
                 "Minutes in the tray icon",
             )
         )
-        self._autostart_box = self._check(
-            "autostart", "Start at login", "Start at login", _AUTOSTART_HELP
-        )
-        self._autostart_box.setChecked(self._autostart_enabled())
-        self._autostart_box.clicked.connect(self._set_autostart)
+        self._autostart_box = StartAtLoginBox("Start at login", self._autostart)
+        self._describe_check(self._autostart_box, "autostart", "Start at login", _AUTOSTART_HELP)
+        self._autostart_box.failed.connect(self._autostart_failed)
+        self._autostart_box.switched.connect(self._autostart_switched)
         rows.addWidget(self._autostart_box)
         rows.addWidget(self._autostart_problem)
         return self._page(insist, other)
@@ -661,14 +661,18 @@ class SettingsWindow(QWidget):
         grid.setHorizontalSpacing(_SPACING)
         grid.setVerticalSpacing(_ROW_SPACING)
 
-    @staticmethod
-    def _check(name: str, text: str, accessible: str, help_text: str) -> QCheckBox:
+    @classmethod
+    def _check(cls, name: str, text: str, accessible: str, help_text: str) -> QCheckBox:
         box = QCheckBox(text)
+        cls._describe_check(box, name, accessible, help_text)
+        return box
+
+    @staticmethod
+    def _describe_check(box: QCheckBox, name: str, accessible: str, help_text: str) -> None:
         box.setObjectName(name)
         box.setAccessibleName(accessible)
         box.setAccessibleDescription(help_text)
         box.setToolTip(help_text)
-        return box
 
     def _bool(self, name: str, text: str, accessible: str) -> QCheckBox:
         box = self._check(name, text, accessible, _help(name))
@@ -825,28 +829,15 @@ class SettingsWindow(QWidget):
 
     # --- start at login ---------------------------------------------------------------------
 
-    def _autostart_enabled(self) -> bool:
-        try:
-            return self._autostart.is_enabled()
-        except OSError as error:
-            logger.warning("cannot tell whether posture-app starts at login: %s", error)
-            return False
+    def _autostart_failed(self, why: str) -> None:
+        """Say why starting at login could not be changed (the box shows the real state)."""
+        self._autostart_problem.setText(why)
+        self._autostart_problem.setAccessibleDescription(why)
+        self._autostart_problem.show()
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self._autostart_problem, why))
 
-    def _set_autostart(self, enabled: bool) -> None:
-        """Apply the user's tick at once; on failure say why and show the real state."""
-        try:
-            self._autostart.set_enabled(enabled)
-        except OSError as error:
-            logger.warning("could not turn starting at login %s: %s", _on_off(enabled), error)
-            self._autostart_box.setChecked(not enabled)
-            self._autostart_problem.setText(str(error))
-            self._autostart_problem.setAccessibleDescription(str(error))
-            self._autostart_problem.show()
-            QAccessible.updateAccessibility(
-                QAccessibleAnnouncementEvent(self._autostart_problem, str(error))
-            )
-            return
-        logger.info("starting at login turned %s", _on_off(enabled))
+    def _autostart_switched(self) -> None:
+        """The tick was written: a problem shown before is gone."""
         self._autostart_problem.clear()
         self._autostart_problem.hide()
 
@@ -858,10 +849,6 @@ def _in_plain_words(message: str) -> str:
         if message.startswith(prefix):
             return f"Working hours on {name}{message.removeprefix(prefix)}"
     return message
-
-
-def _on_off(enabled: bool) -> str:
-    return "on" if enabled else "off"
 
 
 __all__ = ["WINDOW_SIZE", "SettingsWindow"]

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
 from posture_app.core.scheduler import Snapshot
 from posture_app.core.settings import Settings
 from posture_app.core.stats import IsoWeek, week_summary
+from posture_app.core.text import minutes_text
 from posture_app.ui import look
 from posture_app.ui.controller import Controller
 from posture_app.ui.tray import status_text
+
+SAFETY_HELP = "Shows the signs that mean you should see a doctor, soon or urgently"
 
 
 class StatusWindow(QWidget):
@@ -67,17 +70,19 @@ class StatusWindow(QWidget):
             button.setAccessibleName(name)
             button.clicked.connect(slot)
             buttons.addWidget(button)
-        safety = QPushButton("When to see a doctor")
-        safety.setFlat(True)
-        safety.setAccessibleName("When to see a doctor")
-        safety.clicked.connect(self.safety_requested.emit)
+        # A real button (not flat): it must look clickable, and Tab reaches it like the others.
+        self.safety = QPushButton("When to see a doctor…")
+        self.safety.setAccessibleName("When to see a doctor")
+        self.safety.setAccessibleDescription(SAFETY_HELP)
+        self.safety.setToolTip(SAFETY_HELP)
+        self.safety.clicked.connect(self.safety_requested.emit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
         layout.setSpacing(14)
         layout.addWidget(self.now)
         layout.addLayout(form)
         layout.addLayout(buttons)
-        layout.addWidget(safety, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.safety, alignment=Qt.AlignmentFlag.AlignLeft)
         controller.changed.connect(self.update_status)
 
     def update_status(self, snap: Snapshot) -> None:
@@ -91,15 +96,11 @@ class StatusWindow(QWidget):
         done = sum(c.done for c in day.prompts.values())
         shown = sum(c.due for c in day.prompts.values())
         f = self.fields
-        f["sitting"].setText(_hm(day.sitting_minutes))
+        f["sitting"].setText(minutes_text(day.sitting_minutes))
         f["sessions"].setText(str(day.sessions))
-        f["longest"].setText(_hm(day.longest_session_minutes))
+        f["longest"].setText(minutes_text(day.longest_session_minutes))
         f["breaks"].setText(str(day.natural_breaks))
         f["prompts"].setText(f"{done} of {shown}" if shown else "none yet")
         f["water"].setText(f"{day.water_ml} of {self.settings.water_goal_ml} ml")
         m, e = day.stiffness_morning, day.stiffness_evening
         f["stiffness"].setText(f"{'-' if m is None else m} / {'-' if e is None else e}")
-
-
-def _hm(minutes: int) -> str:
-    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"

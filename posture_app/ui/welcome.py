@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QKeyEvent
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QCloseEvent, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialogButtonBox,
     QLabel,
     QPushButton,
@@ -15,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from posture_app.platform.base import Autostart
 from posture_app.ui import look
+from posture_app.ui.start_at_login import StartAtLoginBox
 
 WHAT_IT_DOES = (
     "posture-app sits in your tray and notices when you have been sitting a while. "
@@ -36,7 +36,6 @@ class WelcomeWindow(QWidget):
 
     def __init__(self, *, data_dir: str, autostart: Autostart) -> None:
         super().__init__()
-        self._autostart = autostart
         self._finished = False
         self.setWindowTitle("Welcome to posture-app")
         self.setAccessibleName("Welcome to posture-app")
@@ -51,14 +50,14 @@ class WelcomeWindow(QWidget):
         safety = QPushButton("When to see a doctor")
         safety.setAccessibleName("When to see a doctor")
         safety.clicked.connect(self.safety_requested.emit)
-        self.start_at_login = QCheckBox("Start posture-app when I log in")
-        self.start_at_login.setAccessibleName("Start posture-app when I log in")
-        self.start_at_login.setChecked(autostart.is_enabled())
-        self.start_at_login.toggled.connect(self._toggle_autostart)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Problem")
         self.error.hide()
+        self.start_at_login = StartAtLoginBox("Start posture-app when I log in", autostart)
+        self.start_at_login.setAccessibleName("Start posture-app when I log in")
+        self.start_at_login.failed.connect(self._autostart_failed)
+        self.start_at_login.switched.connect(self.error.hide)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Get started")
@@ -79,15 +78,13 @@ class WelcomeWindow(QWidget):
         layout.addWidget(buttons)
         self.resize(480, 400)
 
-    def _toggle_autostart(self, on: bool) -> None:
-        try:
-            self._autostart.set_enabled(on)
-        except OSError as exc:
-            self.error.setText(f"Could not change this: {exc}")
-            self.error.show()
-            self.start_at_login.blockSignals(True)
-            self.start_at_login.setChecked(not on)
-            self.start_at_login.blockSignals(False)
+    def _autostart_failed(self, why: str) -> None:
+        """Say why starting at login could not be changed (the box shows the real state)."""
+        message = f"Could not change this: {why}"
+        self.error.setText(message)
+        self.error.setAccessibleDescription(message)
+        self.error.show()
+        QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.error, message))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter or Esc: get started."""

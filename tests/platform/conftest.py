@@ -97,14 +97,15 @@ class FakeDesktop:
     address: str
     connection: QDBusConnection
 
-    def control(self, method: str, *args: object) -> None:
-        """Call the fake's control object and wait for its reply."""
+    def control(self, method: str, *args: object) -> list[Any]:
+        """Call the fake's control object, wait for its reply and return the reply's values."""
         message = QDBusMessage.createMethodCall(
             "org.posture_test.Control", "/Control", "org.posture_test.Control", method
         )
         message.setArguments(list(args))
         reply = self.connection.call(message, QDBus.CallMode.Block, CALL_TIMEOUT_MS)
         assert reply.type() == QDBusMessage.MessageType.ReplyMessage, reply.errorMessage()
+        return list(reply.arguments())
 
     def emit(self, path: str, interface: str, member: str, value: bool) -> None:
         """Have the owner of the desktop's names send a one-boolean signal."""

@@ -49,6 +49,7 @@ class ScreenSaver(QObject):
         super().__init__()
         self.idle = idle
         self.locked = locked
+        self.active_queries = 0
 
     @Slot(result="uint")
     def GetSessionIdleTime(self) -> int:
@@ -57,7 +58,8 @@ class ScreenSaver(QObject):
 
     @Slot(result=bool)
     def GetActive(self) -> bool:
-        """Whether the screen is locked."""
+        """Whether the screen is locked (counted, so tests can see how often it is asked)."""
+        self.active_queries += 1
         return self.locked
 
 
@@ -73,6 +75,16 @@ class Control(QObject):
     def SetKdeIdle(self, value: int) -> None:
         """Change what GetSessionIdleTime answers."""
         self.saver.idle = value
+
+    @Slot(bool)
+    def SetLocked(self, value: bool) -> None:
+        """Change what GetActive answers (no signal is sent)."""
+        self.saver.locked = value
+
+    @Slot(result=int)
+    def ActiveQueries(self) -> int:
+        """How many GetActive calls the screen savers have answered so far."""
+        return self.saver.active_queries
 
     @Slot(str, str, str, bool)
     def EmitBool(self, path: str, interface: str, member: str, value: bool) -> None:

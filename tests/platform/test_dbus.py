@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -24,7 +25,6 @@ from posture_app.platform.dbus import (
     dconf_touches,
     guess_unit,
     idle_from_reply,
-    parse_gsettings_bool,
 )
 from tests.fakes import FakeClock
 from tests.platform.conftest import FAKE_KDE_IDLE, FAKE_MUTTER_IDLE_MS, FakeDesktop
@@ -93,14 +93,6 @@ def test_idle_from_reply(arguments: list[object], unit: float, expected: float |
 )
 def test_guess_unit(previous: int, current: int, elapsed: float, expected: Unit | None) -> None:
     assert guess_unit(previous, current, elapsed) is expected
-
-
-@pytest.mark.parametrize(
-    ("output", "expected"),
-    [("true\n", True), ("false\n", False), ("  false ", False), ("", None), ("'x'", None)],
-)
-def test_parse_gsettings_bool(output: str, expected: bool | None) -> None:
-    assert parse_gsettings_bool(output) is expected
 
 
 KEY = "/org/gnome/desktop/notifications/show-banners"
@@ -242,6 +234,38 @@ def test_watcher_reads_the_initial_lock_state(watcher: LogindSessionWatcher) -> 
     assert watcher.locked() is False
     assert watcher.sleeping() is False
     assert watcher.name == "logind sleep + screen-saver lock signals (D-Bus)"
+
+
+def _lock_queries(fake_desktop: FakeDesktop) -> int:
+    (count,) = fake_desktop.control("ActiveQueries")
+    return int(count)
+
+
+def test_starting_the_watcher_reads_the_lock_state_once(
+    fake_desktop: FakeDesktop, session: QDBusConnection
+) -> None:
+    system = connect_bus(Bus.SYSTEM, {"DBUS_SYSTEM_BUS_ADDRESS": fake_desktop.address})
+    before = _lock_queries(fake_desktop)
+    watcher = LogindSessionWatcher(system, session)
+    fake_desktop.control("SetLocked", True)  # locked before start: start() must see it
+    try:
+        watcher.start(lambda: None)
+        assert watcher.locked() is True
+        assert watcher.locked() is True
+        assert _lock_queries(fake_desktop) == before + 1
+    finally:
+        watcher.stop()
+        fake_desktop.control("SetLocked", False)
+
+
+def test_the_lock_state_asked_before_start_is_read_once(
+    fake_desktop: FakeDesktop, session: QDBusConnection
+) -> None:
+    before = _lock_queries(fake_desktop)
+    watcher = LogindSessionWatcher(None, session)
+    assert watcher.locked() is False
+    assert watcher.locked() is False
+    assert _lock_queries(fake_desktop) == before + 1
 
 
 def test_prepare_for_sleep_calls_back(
@@ -392,11 +416,12 @@ def test_dnd_keeps_the_last_value_when_a_read_fails(
     assert dnd.presenting() is True
     monkeypatch.setenv("GSETTINGS_SCHEMA_DIR", "/nonexistent")
     monkeypatch.setenv("XDG_DATA_DIRS", "/nonexistent")
-    clock.advance(3600)
-    assert dnd.presenting() is True
-    clock.advance(3600)
-    assert dnd.presenting() is True
-    assert caplog.text.count("cannot read GNOME's do-not-disturb setting") == 1
+    with caplog.at_level(logging.INFO, logger="posture_app.platform.gsettings"):
+        clock.advance(3600)
+        assert dnd.presenting() is True
+        clock.advance(3600)
+        assert dnd.presenting() is True
+    assert caplog.text.count("cannot read org.gnome.desktop.notifications show-banners") == 1
 
 
 def test_dnd_without_the_schema_is_unavailable(

@@ -180,8 +180,50 @@ def test_notifier_falls_back_and_logs_a_broken_way_once(qtbot, monkeypatch, capl
         assert notifier.notify("Hello", "one") == "toast"
         assert notifier.notify("Hello", "two") == "toast"
     assert sum("plyer failed" in r.message for r in caplog.records) == 1
-    for toast in notifier._toasts:
-        toast.close()
+    one, two = notifier.notices
+    assert not one.frameGeometry().intersects(two.frameGeometry())  # stacked, not on top
+    for notice in notifier.notices:
+        notice.close()
+
+
+def _no_plyer(notifier: Notifier, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No desktop notification service here: the notifier falls back to its in-app notice."""
+    monkeypatch.setattr(notifier, "_by_plyer", lambda _title, _text: False)
+
+
+def test_a_notice_and_prompt_toasts_stack_without_overlap(rig, monkeypatch):
+    r = rig(hydration_minutes=20, stretch_enabled=False, break_enabled=False)
+    _no_plyer(r.presenter._notifier, monkeypatch)
+    r.minutes(20)  # a posture check and water: two toasts
+    assert r.presenter.notify("Settings not saved", "The file is from a newer version.") == "toast"
+    (notice,) = r.presenter._notifier.notices
+    toasts = r.widgets()
+    assert len(toasts) == 2
+    assert notice.isVisible()
+    rects = [w.frameGeometry() for w in [*toasts, notice]]
+    for i, a in enumerate(rects):
+        for b in rects[i + 1 :]:
+            assert not a.intersects(b)
+    # The notice came last: it sits on top; when it goes, nothing moves below it.
+    assert notice.frameGeometry().bottom() < min(t.frameGeometry().top() for t in toasts)
+    lower = [t.frameGeometry() for t in toasts]
+    notice.close()
+    assert [t.frameGeometry() for t in toasts] == lower
+
+
+def test_a_prompt_toast_after_a_notice_goes_above_it_and_moves_down_when_it_goes(rig, monkeypatch):
+    r = rig(stretch_enabled=False, break_enabled=False)
+    _no_plyer(r.presenter._notifier, monkeypatch)
+    r.presenter.notify("Hello", "A notice first.")
+    (notice,) = r.presenter._notifier.notices
+    r.minutes(20)  # a posture check
+    (toast,) = r.widgets()
+    assert not toast.frameGeometry().intersects(notice.frameGeometry())
+    assert toast.frameGeometry().bottom() < notice.frameGeometry().top()
+    notice_bottom = notice.frameGeometry().bottom()
+    r.presenter._notifier._drop(notice)  # its time is up
+    assert r.presenter._notifier.notices == ()
+    assert toast.frameGeometry().bottom() == notice_bottom
 
 
 class CountingChime:
@@ -276,7 +318,8 @@ def test_the_presenter_loads_no_prompt_widgets_until_a_prompt():
         "import sys; import posture_app.ui.presenter, posture_app.ui.app; "
         "print(sorted(m for m in ('posture_app.ui.prompts', 'posture_app.ui.look', "
         "'posture_app.core.content', 'PySide6.QtSvg', 'PySide6.QtNetwork', 'hashlib', "
-        "'logging.handlers', 'plistlib', 'posture_app.cli') if m in sys.modules))"
+        "'logging.handlers', 'plistlib', 'posture_app.cli', 'subprocess', 'html', 'uuid', "
+        "'platform', 'getpass') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -408,6 +408,26 @@ def test_toast_stack_moves_the_rest_down_when_one_goes(qtbot) -> None:
     assert QRect(water.pos(), water.size()).bottom() == low.bottom()
 
 
+def test_toast_stack_takes_any_widget_and_drops_one_that_is_hidden(qtbot) -> None:
+    stack = ToastStack()
+    notice = QLabel("A notice")
+    look.make_toast(notice)
+    qtbot.addWidget(notice)
+    stack.add(notice)
+    posture = PostureToast(make_prompt(Kind.POSTURE, "p"), POSTURE_CHECK)
+    qtbot.addWidget(posture)
+    stack.add(posture)
+    posture.timer.stop()
+    assert stack.toasts == (notice, posture)
+    notice_bottom = notice.frameGeometry().bottom()
+    assert posture.frameGeometry().bottom() < notice.frameGeometry().top()
+    notice.hide()
+    assert stack.toasts == (posture,)
+    assert posture.frameGeometry().bottom() == notice_bottom
+    posture.withdraw()
+    assert stack.toasts == ()
+
+
 # --- exercise window ----------------------------------------------------------------------------
 
 

@@ -31,8 +31,9 @@ def test_it_says_where_the_data_is_and_offers_start_at_login(qtbot):
     texts = " ".join(label.text() for label in window.findChildren(type(window.error)))
     assert "/home/me/.local/share/posture-app" in texts
     assert "Stop if anything hurts more" in texts
-    window.start_at_login.setChecked(True)
+    window.start_at_login.click()
     assert autostart.calls == [True]
+    assert window.start_at_login.isChecked()
     with qtbot.waitSignal(window.done):
         qtbot.keyClick(window, Qt.Key.Key_Return)
 
@@ -41,9 +42,10 @@ def test_start_at_login_failure_is_shown_and_undone(qtbot):
     window = WelcomeWindow(data_dir="/x", autostart=NullAutostart("no session manager"))
     qtbot.addWidget(window)
     window.show()
-    window.start_at_login.setChecked(True)
+    window.start_at_login.click()
     assert not window.start_at_login.isChecked()
     assert "no session manager" in window.error.text()
+    assert window.error.isVisible()
 
 
 def test_closing_counts_as_seen_once(qtbot):
