@@ -7,7 +7,6 @@ $DISPLAY), and are used from the Qt main thread only (Xlib is not initialised fo
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import logging
 import os
 import struct
@@ -91,12 +90,18 @@ _ULONG = ctypes.c_ulong
 
 def _load(short: str, soname: str) -> ctypes.CDLL:
     """Load a shared library by soname, else by the linker's search (PlatformUnavailable)."""
-    for candidate in (soname, ctypes.util.find_library(short)):
-        if candidate:
-            try:
-                return ctypes.CDLL(candidate)
-            except OSError:
-                continue
+    try:
+        return ctypes.CDLL(soname)
+    except OSError:
+        pass
+    from ctypes.util import find_library  # only if the soname failed: it runs subprocesses
+
+    found = find_library(short)
+    if found:
+        try:
+            return ctypes.CDLL(found)
+        except OSError:
+            pass
     raise PlatformUnavailable(f"{soname} is not installed")
 
 

@@ -29,6 +29,7 @@ from posture_app.core.store import Store, StoreError
 from posture_app.paths import APP_NAME, Paths
 from posture_app.platform.base import Detected
 from posture_app.platform.sound import find_chime
+from posture_app.ui import forget_module_sources
 from posture_app.ui.controller import Controller
 from posture_app.ui.instance import SingleInstance
 from posture_app.ui.presenter import Presenter
@@ -181,6 +182,7 @@ class App(QObject):
             )
         if not self.state.welcomed:
             self.show_welcome()
+        forget_module_sources()
 
     def shutdown(self) -> None:
         """Close the day and the database; remember what the app needs next time."""
@@ -305,7 +307,7 @@ def run(paths: Paths, detect: object | None = None) -> int:
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName(APP_NAME)
     qapp.setQuitOnLastWindowClosed(False)  # it lives in the tray
-    icon = RESOURCES / "posture-app.svg"
+    icon = RESOURCES / "posture-app.png"  # not the SVG: that would load Qt's SVG libraries
     if icon.exists():
         qapp.setWindowIcon(QIcon(str(icon)))
     single = SingleInstance(paths.data_dir)

@@ -8,7 +8,6 @@ among them) into a process that runs all day, for one message a week. Windows ge
 from __future__ import annotations
 
 import contextlib
-import getpass
 import logging
 import os
 import socket
@@ -39,6 +38,8 @@ def instance_name(data_dir: Path, runtime_dir: str | None) -> str:
     key = f"{zlib.crc32(str(data_dir).encode()):08x}"
     if runtime_dir and os.path.isdir(runtime_dir):
         return os.path.join(runtime_dir, f"{APP_NAME}-{key}")
+    import getpass  # rarely needed: there is a runtime folder on most desktops
+
     return os.path.join(tempfile.gettempdir(), f"{APP_NAME}-{getpass.getuser()}-{key}")
 
 

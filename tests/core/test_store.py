@@ -986,3 +986,17 @@ def test_water_on_a_local_day_counts_that_day_only(db_path: Path) -> None:
         assert s.water_on(date(2026, 11, 22)) == 0
     finally:
         s.close()
+
+
+def test_new_ids_are_random_version_4_uuids():
+    import uuid
+
+    from posture_app.core.model import new_id
+
+    ids = [new_id() for _ in range(200)]
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122

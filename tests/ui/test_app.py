@@ -181,3 +181,12 @@ def test_where_python_has_no_unix_sockets_qt_local_sockets_do_it(qtbot, paths, m
     first.listen()
     with qtbot.waitSignal(first.show_requested, timeout=5000):
         assert SingleInstance(paths.data_dir).ask_running()
+
+
+def test_the_started_app_keeps_no_module_sources_in_memory(app):
+    import linecache
+
+    linecache.getlines(__file__)  # as PySide6 does for every module imported after it
+    assert linecache.cache
+    app.start()
+    assert not linecache.cache
