@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from posture_app.core.settings import Settings
 
 PROG = "posture-app"
+#: Weeks in `report --pdf` (the week given and the ones before it).
+REPORT_WEEKS = 4
 _RESPONSES = {
     "done": Outcome.DONE,
     "snooze": Outcome.SNOOZED,
@@ -141,7 +143,16 @@ def _log_arguments(log_p: argparse.ArgumentParser, common: _Parser) -> None:
 
 def _report_arguments(rep: argparse.ArgumentParser, _common: _Parser) -> None:
     rep.add_argument("--week", metavar="YYYY-Www", type=_week, help="which week (default: this)")
-    rep.add_argument("--json", action="store_true", help="print one JSON object")
+    form = rep.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print one JSON object")
+    form.add_argument("--png", metavar="FILE", type=Path, help="save the week's charts as a PNG")
+    form.add_argument(
+        "--pdf",
+        metavar="FILE",
+        type=Path,
+        help=f"save a printable report of the {REPORT_WEEKS} weeks up to this one "
+        "(for a doctor or physiotherapist)",
+    )
 
 
 def _export_arguments(exp: argparse.ArgumentParser, _common: _Parser) -> None:
@@ -341,6 +352,9 @@ def _log(args: argparse.Namespace, env: Env) -> None:
 
 def _report(args: argparse.Namespace, env: Env) -> None:
     week = args.week or IsoWeek.of(env.clock.now().date())
+    if args.png is not None or args.pdf is not None:
+        _report_file(args, env, week)
+        return
     store = _open_store(env)
     try:
         summary = week_summary(store, week)
@@ -350,6 +364,52 @@ def _report(args: argparse.Namespace, env: Env) -> None:
         print(json.dumps(summary.to_json(), ensure_ascii=False), file=env.out)
     else:
         env.out.write(format_week(summary, _settings(env)))
+
+
+def _report_file(args: argparse.Namespace, env: Env, week: IsoWeek) -> None:
+    """`report --png FILE` and `report --pdf FILE`: the only commands that load Qt."""
+    option, path = ("--png", args.png) if args.png is not None else ("--pdf", args.pdf)
+    path = _check_target(path, option)  # before loading Qt or touching the database
+    settings = _settings(env)
+    _headless_qt()
+    from posture_app.ui.window import report  # Qt: only these two need it
+
+    store = _open_store(env)
+    try:
+        if option == "--png":
+            report.write_png(store, settings, week, path)
+            what = f"the charts of week {week}"
+        else:
+            report.write_pdf(
+                store, settings, week, path, weeks=REPORT_WEEKS, generated=env.clock.now().date()
+            )
+            first = week.shifted(1 - REPORT_WEEKS)
+            what = f"a printable report of {first} to {week}"
+    finally:
+        store.close()
+    print(f"Saved {what} to {path}.", file=env.out)
+
+
+def _check_target(path: Path, option: str) -> Path:
+    """The file an option names, or UsageError saying why it cannot be written there."""
+    path = path.expanduser()
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; name a file for {option}")
+    if not path.parent.is_dir():
+        raise UsageError(f"{path.parent}: no such folder (for {option})")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise UsageError(f"{path.parent}: cannot write there (permission denied)")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UsageError(f"{path}: cannot replace it (permission denied)")
+    return path
+
+
+def _headless_qt() -> None:
+    """Draw offscreen where there is no display to connect to (a server, CI, ssh)."""
+    if sys.platform in ("win32", "darwin"):
+        return  # their platform plugins need no display server
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def _export(args: argparse.Namespace, env: Env) -> None:
