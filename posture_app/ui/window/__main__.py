@@ -1,0 +1,216 @@
+"""The app window in its own process: `python -m posture_app.ui.window [options]`.
+
+    --basedir DIR        keep config/, data/ and logs/ in DIR (else $POSTURE_APP_BASEDIR,
+                         else the platform's folders)
+    --week YYYY-Www      the week to show (default: this week)
+    --tab NAME           week, trends, insights or history (default: week)
+    --quit-after-show    quit right after the window's first paint and print, on stdout, the
+                         milliseconds from process start to that paint (also when
+                         $POSTURE_APP_QUIT_AFTER_SHOW is set to anything but "" or "0")
+
+Bad arguments and a database that cannot be opened give one line on stderr and exit status 2.
+Qt is imported only after the arguments are read, and each tab's view only when it is shown.
+"""
+
+from __future__ import annotations
+
+import time
+
+# The first thing read: what the paint time is measured against when the kernel cannot say when
+# the process started.
+_IMPORTED = time.perf_counter()
+
+import argparse  # noqa: E402 - after the start time on purpose
+import os  # noqa: E402
+import sqlite3  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from posture_app.core.clock import SystemClock  # noqa: E402
+from posture_app.core.errors import KnownError  # noqa: E402
+from posture_app.core.stats import IsoWeek  # noqa: E402
+from posture_app.paths import APP_NAME, Paths, resolve_paths  # noqa: E402
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without loading typing (start-up time)
+if TYPE_CHECKING:
+    from typing import NoReturn
+
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from posture_app.core.settings import Settings
+    from posture_app.core.store import Store
+
+PROG = f"{APP_NAME} window"
+QUIT_AFTER_SHOW_ENV = "POSTURE_APP_QUIT_AFTER_SHOW"
+TABS = ("week", "trends", "insights", "history")
+#: Where the app's icon lives, found the way ui/app.py finds it (the repository's resources/).
+RESOURCES = Path(__file__).resolve().parents[3] / "resources"
+
+
+def _process_age() -> float | None:
+    """Seconds since the kernel started this process (Linux /proc), None where it cannot say."""
+    try:
+        stat = Path("/proc/self/stat").read_text(encoding="ascii")
+        # Field 22 is the start time in clock ticks after boot; the name (field 2) may hold
+        # spaces and brackets, so count from the last ")".
+        ticks = int(stat.rsplit(")", 1)[1].split()[19])
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+#: How long the process had run when this module was imported (0 when unknown: then the paint
+#: time counts from this module's import instead).
+_AGE_AT_IMPORT = _process_age() or 0.0
+
+
+def milliseconds_since_start() -> float:
+    """Milliseconds since the process started (since this module was imported, if unknown)."""
+    return (_AGE_AT_IMPORT + time.perf_counter() - _IMPORTED) * 1000
+
+
+class UsageError(KnownError):
+    """A bad command line; the message is the one line the user sees."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, raising UsageError with one line instead of printing the usage and exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise the problem as one line."""
+        raise UsageError(message)
+
+
+def _week(text: str) -> IsoWeek:
+    try:
+        return IsoWeek.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """Read the command line; UsageError names a mistake in one line."""
+    parser = _Parser(prog=PROG, description="The posture-app window: your week in charts.")
+    parser.add_argument("--basedir", metavar="DIR", help="keep config, data and logs in DIR")
+    parser.add_argument("--week", metavar="YYYY-Www", type=_week, help="the week to show")
+    parser.add_argument("--tab", choices=TABS, default="week", help="the tab to show first")
+    parser.add_argument(
+        "--quit-after-show",
+        action="store_true",
+        help="quit after the first paint, printing the milliseconds since the process started",
+    )
+    return parser.parse_args(list(argv))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Open the window; return the exit status."""
+    try:
+        args = parse(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    quit_after_show = args.quit_after_show or os.environ.get(QUIT_AFTER_SHOW_ENV, "") not in (
+        "",
+        "0",
+    )
+
+    from posture_app.core.settings import Settings, SettingsError, load_settings
+    from posture_app.core.store import Store, StoreError
+
+    clock = SystemClock()
+    paths = resolve_paths(args.basedir)
+    messages: list[str] = []
+    try:
+        settings, warnings = load_settings(paths.settings_file, now=clock.now())
+        messages += warnings
+    except SettingsError as exc:
+        settings = Settings()
+        messages.append(f"{exc} Using the default settings.")
+    try:
+        store = Store.open(paths.database_file, now=clock.now(), check=False)
+    except (StoreError, OSError, sqlite3.DatabaseError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        print(f"{PROG}: {paths.database_file}: {reason}", file=sys.stderr)
+        return 2
+    if store.moved_aside is not None:
+        messages.append(
+            f"The database could not be read; it was moved to {store.moved_aside} "
+            "and a new one was started."
+        )
+    try:
+        return _show(store, settings, clock, paths, args, messages, quit_after_show)
+    finally:
+        store.close()
+
+
+def _show(
+    store: Store,
+    settings: Settings,
+    clock: SystemClock,
+    paths: Paths,
+    args: argparse.Namespace,
+    messages: list[str],
+    quit_after_show: bool,
+) -> int:
+    """Make the application and the window, and run until the window closes."""
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from posture_app.ui.window.main_window import MainWindow, Tab
+
+    QGuiApplication.setDesktopFileName(APP_NAME)
+    qapp = QApplication.instance() or QApplication([APP_NAME])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName(APP_NAME)
+    icon = RESOURCES / "posture-app.svg"
+    if icon.exists():
+        qapp.setWindowIcon(QIcon(str(icon)))
+    window = MainWindow(store, settings, clock, paths, week=args.week, tab=Tab.of_key(args.tab))
+    if messages:
+        window.say(" ".join(messages))
+    if quit_after_show:
+        _quit_after_first_paint(qapp, window)
+    window.show()
+    return qapp.exec()
+
+
+def _quit_after_first_paint(qapp: QApplication, window: QWidget) -> None:
+    """Print the milliseconds to the window's first paint, then quit."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QWidget
+
+    class FirstPaint(QObject):
+        """Notes the first paint of any widget in the window."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            """Let every event through; on the window's first paint, finish once it is done."""
+            if (
+                not self.seen
+                and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QWidget)
+                and watched.window() is window
+            ):
+                self.seen = True
+                # The rest of the window paints and is flushed in this same pass; a zero
+                # timer runs once that pass is over.
+                QTimer.singleShot(0, self.done)
+            return False
+
+        def done(self) -> None:
+            """Print the time and quit."""
+            print(f"{milliseconds_since_start():.0f}", flush=True)
+            qapp.removeEventFilter(self)
+            qapp.quit()
+
+    hook = FirstPaint()
+    hook.setParent(qapp)
+    qapp.installEventFilter(hook)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
