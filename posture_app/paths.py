@@ -18,6 +18,8 @@ class Paths:
     config_dir: Path
     data_dir: Path
     log_dir: Path
+    #: The --basedir folder holding the three, if one was given (passed on to the window).
+    base: Path | None = None
 
     @property
     def settings_file(self) -> Path:
@@ -40,7 +42,7 @@ def resolve_paths(basedir: str | None = None, env: Mapping[str, str] = os.enviro
     base = basedir or env.get(BASEDIR_ENV) or None
     if base:
         root = Path(base).expanduser().absolute()
-        return Paths(root / "config", root / "data", root / "logs")
+        return Paths(root / "config", root / "data", root / "logs", root)
     import platformdirs  # only when needed: its import costs more than a whole report
 
     return Paths(

@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, QProcess, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
@@ -37,7 +37,10 @@ from posture_app.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+RESOURCES = PACKAGE_ROOT / "resources"
+#: The app window's own process: `python -m posture_app.ui.window`.
+WINDOW_MODULE = "posture_app.ui.window"
 #: The log rolls over to a new file at this size; this many old files are kept.
 LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 3
@@ -124,6 +127,8 @@ class App(QObject):
         self.state = load_state(self._state_file)
         self.presenter.last_exercise = self.state.last_exercise
         self._windows: dict[str, QWidget] = {}
+        #: Where the window process's output goes (tests read it; None: nowhere).
+        self.window_output: Path | None = None
         self._wire()
         for note in detected.notes:
             log.info("%s", note)
@@ -156,7 +161,7 @@ class App(QObject):
         t.log_stiffness.connect(lambda: self.presenter.ask_stiffness(None))
         t.pause.connect(self._pause)
         t.resume.connect(c.resume)
-        t.open_window.connect(self.show_window)
+        t.open_window.connect(self.open_window)
         t.open_settings.connect(self.show_settings)
         t.quit.connect(self.qapp.quit)
         self.presenter.rated.connect(self._rated)
@@ -225,14 +230,44 @@ class App(QObject):
     def _rated(self, score: int, area: Area | None, note: str) -> None:
         self.controller.log_stiffness(score, area, note)
 
+    def open_window(self) -> None:
+        """Open the app window (charts, history), or bring it to the front if it is open.
+
+        It runs in a process of its own: the charts library costs memory the tray would keep
+        all day, and all of it is given back when the window closes. Where that process cannot
+        start, today's numbers open here instead.
+        """
+        process = QProcess()
+        process.setProgram(sys.executable)
+        args = ["-m", WINDOW_MODULE]
+        if self.paths.base is not None:
+            args += ["--basedir", str(self.paths.base)]
+        process.setArguments(args)
+        process.setWorkingDirectory(str(PACKAGE_ROOT))  # so `-m` finds the package uninstalled
+        if self.window_output is not None:
+            process.setStandardOutputFile(str(self.window_output))
+        started: object = process.startDetached()
+        # WORKAROUND: PySide6 6.11 returns a plain bool here, though its stubs say (bool, pid).
+        if not (started[0] if isinstance(started, tuple) else started):
+            log.warning("the app window could not start (%s); showing today's numbers", args)
+            self.show_window()
+
+    def show_requested(self) -> None:
+        """A second launch asked for the window: the charts, or today's numbers without a tray."""
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.open_window()
+        else:
+            self.show_window()
+
     def show_window(self) -> None:
-        """Open (or raise) the app window."""
+        """Open (or raise) today's numbers and the tray's actions (the window without a tray)."""
         from posture_app.ui.status_window import StatusWindow
 
         window = self._windows.get("status")
         if window is None:
             window = StatusWindow(self.controller, self.settings)
             window.settings_requested.connect(self.show_settings)
+            window.week_requested.connect(self.open_window)
             window.stiffness_requested.connect(lambda: self.presenter.ask_stiffness(None))
             window.safety_requested.connect(self.show_safety_note)
             self._windows["status"] = window
@@ -324,7 +359,7 @@ def run(paths: Paths, detect: object | None = None) -> int:
         QMessageBox.critical(None, APP_NAME, str(exc))
         print(f"{APP_NAME}: {exc}", file=sys.stderr)
         return 2
-    single.show_requested.connect(app.show_window)
+    single.show_requested.connect(app.show_requested)
     app.start()
     log.info("started at %s", datetime.now().astimezone().isoformat(timespec="seconds"))
     return qapp.exec()

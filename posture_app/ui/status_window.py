@@ -30,6 +30,7 @@ class StatusWindow(QWidget):
     """Shows today's numbers from the store and the scheduler's state."""
 
     settings_requested = Signal()
+    week_requested = Signal()
     stiffness_requested = Signal()
     safety_requested = Signal()
 
@@ -61,6 +62,7 @@ class StatusWindow(QWidget):
             self.fields[key] = value
         buttons = QHBoxLayout()
         for text, slot, name in (
+            ("Your week…", self.week_requested.emit, "Open your week in charts"),
             ("Take a break now", controller.take_break_now, "Take a break now"),
             ("Log a glass of water", lambda: controller.log_water(), "Log a glass of water"),
             ("Rate stiffness…", self.stiffness_requested.emit, "Rate your back stiffness"),

@@ -190,3 +190,39 @@ def test_the_started_app_keeps_no_module_sources_in_memory(app):
     assert linecache.cache
     app.start()
     assert not linecache.cache
+
+
+def test_the_app_window_opens_in_its_own_process_on_the_same_data(qtbot, tmp_path, monkeypatch):
+    base = tmp_path / "base"
+    paths = Paths(base / "config", base / "data", base / "logs", base)
+    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+    made.window_output = tmp_path / "window.out"
+    monkeypatch.setenv("POSTURE_APP_QUIT_AFTER_SHOW", "1")  # it prints its paint time and quits
+    made.open_window()
+    qtbot.waitUntil(lambda: made.window_output.read_text().strip().isdigit(), timeout=20_000)
+    assert "window" not in made._windows  # nothing of it lives in the tray's process
+    made.shutdown()
+
+
+def test_the_status_window_opens_the_charts_window(app, monkeypatch):
+    opened: list[bool] = []
+    monkeypatch.setattr(app, "open_window", lambda: opened.append(True))
+    app.show_window()  # connected at construction: patch before it is built
+    app._windows["status"].week_requested.emit()
+    assert opened == [True]
+
+
+def test_a_second_window_launch_brings_the_open_one_forward(qtbot, tmp_path):
+    import subprocess
+    import sys
+
+    open_window = SingleInstance(tmp_path / "data" / "window")  # as the open window listens
+    open_window.listen()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    cmd = [sys.executable, "-m", "posture_app.ui.window", "--basedir", str(tmp_path)]
+    with qtbot.waitSignal(open_window.show_requested, timeout=20_000):
+        second = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    assert second.wait(timeout=20) == 0
+    assert second.stderr is not None
+    assert second.stderr.read() == ""
+    open_window.close()

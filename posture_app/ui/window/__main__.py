@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from posture_app.core.settings import Settings
     from posture_app.core.store import Store
+    from posture_app.ui.instance import SingleInstance
 
 PROG = f"{APP_NAME} window"
 QUIT_AFTER_SHOW_ENV = "POSTURE_APP_QUIT_AFTER_SHOW"
@@ -120,6 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     clock = SystemClock()
     paths = resolve_paths(args.basedir)
+    single = None
+    if not quit_after_show:  # a measurement always opens its own window
+        from posture_app.ui.instance import SingleInstance
+
+        single = SingleInstance(paths.data_dir / "window")
+        if single.ask_running():
+            return 0  # the open window came to the front
     messages: list[str] = []
     try:
         settings, warnings = load_settings(paths.settings_file, now=clock.now())
@@ -139,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "and a new one was started."
         )
     try:
-        return _show(store, settings, clock, paths, args, messages, quit_after_show)
+        return _show(store, settings, clock, paths, args, messages, quit_after_show, single)
     finally:
         store.close()
 
@@ -152,6 +160,7 @@ def _show(
     args: argparse.Namespace,
     messages: list[str],
     quit_after_show: bool,
+    single: SingleInstance | None = None,
 ) -> int:
     """Make the application and the window, and run until the window closes."""
     from PySide6.QtGui import QGuiApplication, QIcon
@@ -163,16 +172,29 @@ def _show(
     qapp = QApplication.instance() or QApplication([APP_NAME])
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName(APP_NAME)
-    icon = RESOURCES / "posture-app.svg"
+    icon = RESOURCES / "posture-app.png"
     if icon.exists():
         qapp.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(store, settings, clock, paths, week=args.week, tab=Tab.of_key(args.tab))
+    if single is not None:
+        single.listen()
+        single.show_requested.connect(lambda: _to_front(window))
     if messages:
         window.say(" ".join(messages))
     if quit_after_show:
         _quit_after_first_paint(qapp, window)
     window.show()
     return qapp.exec()
+
+
+def _to_front(window: QWidget) -> None:
+    """Another launch asked for the window: show it on top, restored if it was minimised."""
+    from PySide6.QtCore import Qt
+
+    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    window.show()
+    window.raise_()
+    window.activateWindow()
 
 
 def _quit_after_first_paint(qapp: QApplication, window: QWidget) -> None:
