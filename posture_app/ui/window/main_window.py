@@ -647,7 +647,9 @@ class MainWindow(QMainWindow):
                 write_pdf(self._store, self._settings, last, path, weeks=REPORT_WEEKS)
             except (OSError, KnownError, sqlite3.DatabaseError) as exc:
                 log.warning("the report to %s failed: %s", path, exc)
-                self.say(f"Could not save the report to {path}: {_reason(exc)}")
+                reason = _reason(exc)
+                where = "" if str(path) in reason else f" to {path}"  # said once, not twice
+                self.say(f"Could not save the report{where}: {reason}")
                 return None
         log.info("saved the report for %s to %s to %s", first, last, path)
         self.say(f"Saved the report for weeks {first.week} to {last.week} to {path}")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from posture_app.core.model import SITTING_KINDS, STIFFNESS_MAX, Kind
 from posture_app.core.settings import Settings
 from posture_app.core.stats import DaySummary, PromptCounts, Totals, WeekSummary
+from posture_app.core.text import minutes_text
 from posture_app.ui import look
 from posture_app.ui.window.charts import (
     BarChart,
@@ -135,12 +136,6 @@ def week_charts(summary: WeekSummary, goals: WeekGoals) -> tuple[Chart, Chart, C
         y_max=STIFFNESS_MAX,
     )
     return sitting, breaks, water, stiffness
-
-
-def minutes_text(minutes: float) -> str:
-    """Minutes as "6 h 05 min", or "45 min" under an hour."""
-    whole = round(minutes)
-    return f"{whole // 60} h {whole % 60:02d} min" if whole >= 60 else f"{whole} min"
 
 
 def headline_values(totals: Totals) -> dict[str, str]:
