@@ -57,6 +57,7 @@ from posture_app.core.stats import (
     weekly_series,
 )
 from posture_app.core.store import Store
+from posture_app.core.text import minutes_text
 from posture_app.ui import look
 from posture_app.ui.prompts import AREA_LABELS
 from posture_app.ui.window.charts import Chart, render
@@ -68,7 +69,6 @@ from posture_app.ui.window.week_view import (
     WeekGoals,
     change_text,
     headline_values,
-    minutes_text,
     week_charts,
 )
 
