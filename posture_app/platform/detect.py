@@ -145,28 +145,35 @@ def _autostart(make: Callable[[], Autostart]) -> Autostart:
 
 
 def _detect_windows(argv: list[str]) -> Detected:
-    """Windows: GetLastInputInfo, the notification state, the Run key."""
-    from posture_app.platform.windows import WindowsIdle, WindowsPresenting
+    """Windows: GetLastInputInfo, lock and power messages, the notification state, the Run key."""
+    from posture_app.platform.windows import (
+        WindowsIdle,
+        WindowsPresenting,
+        WindowsSessionWatcher,
+    )
 
     idle, idle_why = _build("idle detection", WindowsIdle)
+    session, session_why = _build("lock and sleep messages", WindowsSessionWatcher)
     presenting, presenting_why = _build("full-screen detection", WindowsPresenting)
     return _assemble(
         idle if idle is not None else NullIdle(idle_why),
-        NullSession("not implemented on Windows yet"),
+        session if session is not None else NullSession(session_why),
         presenting if presenting is not None else NullPresenting(presenting_why),
         _autostart(lambda: WindowsAutostart(argv)),
     )
 
 
 def _detect_macos(argv: list[str]) -> Detected:
-    """macOS: CoreGraphics idle time and a LaunchAgent."""
-    from posture_app.platform.macos import MacIdle
+    """macOS: CoreGraphics idle time, lock state and front window, and a LaunchAgent."""
+    from posture_app.platform.macos import MacIdle, MacPresenting, MacSessionWatcher
 
     idle, idle_why = _build("idle detection", MacIdle)
+    session, session_why = _build("screen lock", MacSessionWatcher)
+    presenting, presenting_why = _build("full-screen detection", MacPresenting)
     return _assemble(
         idle if idle is not None else NullIdle(idle_why),
-        NullSession("not implemented on macOS yet"),
-        NullPresenting("not implemented on macOS yet"),
+        session if session is not None else NullSession(session_why),
+        presenting if presenting is not None else NullPresenting(presenting_why),
         _autostart(lambda: MacAutostart(argv)),
     )
 
