@@ -105,7 +105,12 @@ class App(QObject):
     """Owns the long-lived parts: store, scheduler, controller, tray, presenter, windows."""
 
     def __init__(
-        self, qapp: QApplication, paths: Paths, detected: Detected, clock: Clock | None = None
+        self,
+        qapp: QApplication,
+        paths: Paths,
+        detected: Detected,
+        clock: Clock | None = None,
+        tray: Tray | None = None,
     ) -> None:
         super().__init__()
         self.qapp = qapp
@@ -119,7 +124,8 @@ class App(QObject):
             self.clock, self.scheduler, self.store, detected.idle, detected.session,
             detected.presenting, self,
         )  # fmt: skip
-        self.tray = Tray(self)
+        self.tray = tray or Tray()
+        self.tray.setParent(self)
         chime = find_chime(RESOURCES / "sounds" / "chime.wav")
         self.presenter = Presenter(
             self.controller, self.tray, self.settings, RESOURCES, self, chime=chime
@@ -352,9 +358,14 @@ def run(paths: Paths, detect: object | None = None) -> int:
     single.listen()
     from posture_app.platform.detect import detect as detect_platform
 
+    # The icon first: it is what the user waits for; the platform probes and the database follow
+    # within a few tens of milliseconds, before any event (a click on the icon) is handled.
+    tray = Tray()
+    if QSystemTrayIcon.isSystemTrayAvailable():
+        tray.show()
     detected = detect_platform(_autostart_command())
     try:
-        app = App(qapp, paths, detected)
+        app = App(qapp, paths, detected, tray=tray)
     except StoreError as exc:
         QMessageBox.critical(None, APP_NAME, str(exc))
         print(f"{APP_NAME}: {exc}", file=sys.stderr)
