@@ -32,6 +32,7 @@ bench: $(STAMP)
 
 # The tray app against a bare PySide6 tray app under Xvfb (about 7 minutes).
 bench-tray: $(STAMP)
+	$(PY) -m compileall -q posture_app  # as an install would have it: no compiling at start
 	$(PY) bench/tray.py
 
 clean:

@@ -59,17 +59,28 @@ def icon_state(snap: Snapshot) -> IconState:
     return IconState.AWAY
 
 
+def icon_label(minutes: int) -> str:
+    """Minutes for the icon: at most two characters, so they stay readable at 16 px."""
+    if minutes < 100:
+        return str(minutes)
+    return f"{min(minutes // 60, 9)}h"
+
+
 def draw_icon(state: IconState, minutes: int | None = None, size: int = 64) -> QIcon:
-    """A round badge in the state's colour: a seated figure, or the minutes to the next prompt."""
+    """A round badge in the state's colour: a seated figure, or the minutes to the next prompt.
+
+    Drawn bold, for the 16-22 px a panel gives it: a nearly full disc, thick strokes.
+    """
     pix = QPixmap(size, size)
     pix.fill(Qt.GlobalColor.transparent)
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     colour = _COLOURS[state]
-    pad = size * 0.06
+    ring = size * 0.11
+    pad = size * 0.02 + (ring / 2 if state is IconState.AWAY else 0)
     disc = QRectF(pad, pad, size - 2 * pad, size - 2 * pad)
     if state is IconState.AWAY:
-        p.setPen(QPen(colour, size * 0.08))
+        p.setPen(QPen(colour, ring))
         p.setBrush(Qt.BrushStyle.NoBrush)
     else:
         p.setPen(Qt.PenStyle.NoPen)
@@ -79,26 +90,26 @@ def draw_icon(state: IconState, minutes: int | None = None, size: int = 64) -> Q
     if minutes is not None and state is IconState.SITTING:
         font = QFont()
         font.setBold(True)
-        font.setPixelSize(int(size * (0.5 if minutes < 100 else 0.38)))
+        font.setPixelSize(int(size * 0.56))
         p.setFont(font)
         p.setPen(ink)
-        p.drawText(disc, Qt.AlignmentFlag.AlignCenter, str(minutes))
+        p.drawText(disc, Qt.AlignmentFlag.AlignCenter, icon_label(minutes))
     elif state is IconState.PAUSED:
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(ink)
-        w, h = size * 0.12, size * 0.4
-        p.drawRoundedRect(QRectF(size * 0.34, size * 0.3, w, h), 2, 2)
-        p.drawRoundedRect(QRectF(size * 0.54, size * 0.3, w, h), 2, 2)
+        w, h = size * 0.15, size * 0.46
+        p.drawRoundedRect(QRectF(size * 0.30, size * 0.27, w, h), 2, 2)
+        p.drawRoundedRect(QRectF(size * 0.55, size * 0.27, w, h), 2, 2)
     else:
         # A figure sitting upright: head, back, thigh, shin.
-        pen = QPen(ink, size * 0.09, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        pen = QPen(ink, size * 0.13, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         p.setPen(pen)
-        p.setBrush(ink)
-        p.drawEllipse(QRectF(size * 0.40, size * 0.16, size * 0.16, size * 0.16))
-        p.setBrush(Qt.BrushStyle.NoBrush)
         s = size
-        body = [(0.46, 0.38), (0.46, 0.62), (0.66, 0.62), (0.66, 0.80)]
+        p.setBrush(ink)
+        p.drawEllipse(QPointF(s * 0.45, s * 0.21), s * 0.06, s * 0.06)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        body = [(0.43, 0.45), (0.43, 0.65), (0.67, 0.65), (0.67, 0.83)]
         p.drawPolyline([QPointF(s * x, s * y) for x, y in body])
     p.end()
     return QIcon(pix)

@@ -102,3 +102,12 @@ def test_update_swaps_pause_for_resume_and_shows_water(qtbot):
 def test_pause_until_tomorrow_says_so():
     midnight = local("2026-11-24T00:00")
     assert status_text(snap(paused_until=midnight), NOW) == "Paused until tomorrow"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "label"), [(0, "0"), (7, "7"), (99, "99"), (100, "1h"), (185, "3h"), (2000, "9h")]
+)
+def test_the_icon_shows_at_most_two_characters(minutes, label):
+    from posture_app.ui.tray import icon_label
+
+    assert icon_label(minutes) == label
