@@ -221,3 +221,17 @@ def test_a_day_in_the_tray(desktop: Desktop, app: Path) -> None:
     assert len(breaks) == 1
     assert len(db_rows(app, "SELECT uuid FROM sessions")) == before + 1
     desktop.screenshot("3-after-the-break")
+
+    # A second launch, as from the application menu: the running app opens its window, in a
+    # process of its own, on the same data (the stretch answered above is in its charts).
+    again = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--basedir", str(app)],
+        env=desktop.env, capture_output=True, text=True, timeout=30, cwd=ROOT,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    window = wait_for("the app window", lambda: desktop.windows("– posture-app$"), 30)
+    desktop.screenshot("4-app-window")
+    desktop.run("xdotool", "windowfocus", "--sync", window[0])  # no window manager to do it
+    desktop.run("xdotool", "key", "ctrl+w")
+    wait_for("the app window to close", lambda: not desktop.windows("– posture-app$"), 15)
+    assert db_rows(app, "SELECT count(*) FROM prompts")[0][0] >= 1  # the tray app runs on

@@ -314,7 +314,9 @@ def _runs(values: Sequence[float | None]) -> list[list[QPointF]]:
 def _nice_axis(low: float, high: float) -> tuple[float, int, int]:
     """A rounded top, a tick count and the decimals for a value axis from `low` up to `high`."""
     span = max(high - low, 1.0)
-    raw = span / _AXIS_STEPS
+    # Steps of at least 1: every measure here counts whole things (minutes, prompts, ml, points),
+    # so a nearly empty week reads 0, 1, 2 rather than 0.0, 0.5, 1.0.
+    raw = max(span / _AXIS_STEPS, 1.0)
     power = 10.0 ** math.floor(math.log10(raw))
     step = next((m * power for m in _NICE_STEPS if m * power >= raw), 10 * power)
     steps = math.ceil(span / step - 1e-9)

@@ -329,3 +329,13 @@ def test_the_tray_app_never_loads_the_chart_library() -> None:
         cwd=PACKAGE.parent,
     )
     assert done.stdout.strip() == "False"
+
+
+def test_a_nearly_empty_axis_counts_in_whole_steps():
+    from posture_app.ui.window.charts import _nice_axis
+
+    assert _nice_axis(0.0, 1.5) == (2.0, 3, 0)
+    top, ticks, decimals = _nice_axis(0.0, 540.0)
+    assert top >= 540
+    assert decimals == 0
+    assert ticks > 2
