@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-tray clean install-desktop
+.PHONY: run test lint bench bench-tray bench-window screenshots clean install-desktop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ bench: $(STAMP)
 bench-tray: $(STAMP)
 	$(PY) -m compileall -q posture_app  # as an install would have it: no compiling at start
 	$(PY) bench/tray.py
+
+# The app window with five years of data: open time, week switching, the tray's memory (~2 min).
+bench-window: $(STAMP)
+	$(PY) -m compileall -q posture_app
+	$(PY) bench/window.py
+
+# docs/screenshots/window-*.png and report-*.png from a simulated 12-week data set.
+screenshots: $(STAMP)
+	$(PY) bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -967,7 +967,7 @@ def machine_info() -> list[tuple[str, str]]:
     return [
         ("Date", datetime.now().astimezone().isoformat(timespec="seconds")),
         ("Commit", commit_id()),
-        ("Uncommitted", ", ".join(line[3:] for line in dirty.splitlines()) or "none"),
+        ("Uncommitted", ", ".join(ln.split(maxsplit=1)[1] for ln in dirty.splitlines()) or "none"),
         ("nproc", str(os.cpu_count())),
         ("CPU", cpu),
         ("OS", platform.platform()),
