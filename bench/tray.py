@@ -77,6 +77,9 @@ KINDS: tuple[Kind, ...] = ("bare", "app")
 LABEL = {"bare": "bare PySide6 tray (bench/bare_tray.py)", "app": "posture-app (main.py)"}
 SHORT = {"bare": "bare", "app": "posture-app"}
 STATE_JSON = '{"version": 1, "welcomed": true, "last_exercise": null}'
+#: Default settings but the stiffness ratings: asked at first activity and from 17:00, they would
+#: otherwise open a window inside the quiet minute depending on the time of day the bench runs.
+SETTINGS_JSON = '{"version": 1, "stiffness_morning": false, "stiffness_evening": false}'
 
 #: Targets from the issue.
 PSS_RATIO = 1.15
@@ -609,6 +612,7 @@ def _measure(
         base = d.workdir / "base"
         (base / "config").mkdir(parents=True)
         (base / "config" / "state.json").write_text(STATE_JSON)
+        (base / "config" / "settings.json").write_text(SETTINGS_JSON)
         watcher = subprocess.Popen(
             [sys.executable, __file__, "_watch", d.display, "60"],
             stdout=subprocess.PIPE, text=True, env=d.env,
@@ -1501,9 +1505,11 @@ def method_section(opts: Options, res: Results) -> list[str]:
         "- Each start: a fresh `Xvfb -displayfd` (1280x800x24), `dbus-daemon --session --fork` "
         "(also as DBUS_SYSTEM_BUS_ADDRESS, as tests/e2e), trayer (XEmbed, top right, 240x32), "
         "this environment minus QT_QPA_PLATFORM and WAYLAND_DISPLAY, TMPDIR in the run's temp "
-        "dir. posture-app gets a fresh `--basedir` with only `config/state.json` = "
-        f"`{STATE_JSON}` (no welcome window; default settings; so the database is created and "
-        "migrated at start). Output goes to /dev/null, stderr to a file.",
+        "dir. posture-app gets a fresh `--basedir` with `config/state.json` = "
+        f"`{STATE_JSON}` (no welcome window) and `config/settings.json` = `{SETTINGS_JSON}` "
+        "(the defaults, but no stiffness rating opens a window inside the quiet minute, "
+        "whatever the time of day); the database is created and migrated at start. Output "
+        "goes to /dev/null, stderr to a file.",
         "- Startup to icon: `time.monotonic()` just before `Popen` to the moment a helper "
         "process (`bench/tray.py _watch`, Xlib through ctypes) sees a new client window inside "
         "one of the trayer panel's sockets (XEmbed reparents the app's icon window there). The "
