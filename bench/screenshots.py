@@ -59,8 +59,7 @@ ZONE = ZoneInfo("Europe/Berlin")
 #: The moment the screenshots show: a Friday evening, the week's work done.
 NOW = datetime(2026, 11, 27, 21, 0, tzinfo=ZONE)
 WEEKS = 12
-#: Seed 3: the week in view has all five workdays rated and no two ratings of a day equal
-#: (equal ones draw one dot over the other in the stiffness chart).
+#: Seed 3: the week in view has all five workdays rated (a full week shows every chart).
 SEED = 3
 OUT = REPO / "docs" / "screenshots"
 #: Pixels per inch for the PDF pages (A4 is then about 1000 x 1400 pixels).

@@ -6,6 +6,10 @@ to the cut go with the lower group, and among equally even cuts the lowest wins.
 appears only when each group has MIN_DAYS_PER_SIDE days, and it says how many. Means are shown
 to one decimal (rounded half up) and compared as shown: a gap under CLEAR_DIFFERENCE points is
 "no clear difference". These describe the user's own days; they test nothing and advise nothing.
+
+Breaks are compared as a share: of the posture, stretch, break and eye prompts shown that day,
+the percentage answered done. A count of breaks grows with the time sat, so it would tell long
+days from short ones rather than days with breaks from days without.
 """
 
 from __future__ import annotations
@@ -31,16 +35,17 @@ NOTE = "These are patterns in your own data, not a diagnosis."
 #: Round cuts tried for a sentence, coarsest first: one that splits the days the same way is used.
 SITTING_STEPS_MIN = (60, 30, 15, 5)
 WATER_STEPS_ML = (500, 250, 100, 50)
+BREAKS_STEPS_PERCENT = (10, 5)
 
 _Pair = tuple[int, int]  # (the value days are split by, the stiffness rating)
-_Value = Callable[[DaySummary], int]
+_Value = Callable[[DaySummary], int | None]
 
 
 class Measure(StrEnum):
     """What an insight compares."""
 
     EVENING_BY_SITTING = auto()  # evening stiffness: days with more vs. less sitting
-    EVENING_BY_BREAKS = auto()  # evening stiffness: days with more vs. fewer breaks taken
+    EVENING_BY_BREAKS = auto()  # evening stiffness: a larger vs. smaller share of breaks taken
     MORNING_AFTER_WATER = auto()  # next morning's stiffness: after more vs. less water
 
 
@@ -50,7 +55,8 @@ class Insight:
 
     measure: Measure
     text: str
-    #: Days above the cut are the "more" group; days at or below it the other.
+    #: Days above the cut are the "more" group; days at or below it the other. Minutes sat, the
+    #: percentage of breaks taken or ml drunk.
     cut: int
     more_days: int
     more_mean: float
@@ -71,16 +77,23 @@ class Findings:
     missing: str | None
 
 
-def breaks_taken(day: DaySummary) -> int:
-    """Posture checks, stretches, movement breaks and eye rests answered `done` that day."""
-    return sum(day.counts(k).done for k in SITTING_KINDS)
+def breaks_percent(day: DaySummary) -> int | None:
+    """The percentage of the day's posture, stretch, break and eye prompts answered `done`.
+
+    Rounded up to a whole percent, so "more than 60%" holds for exactly the days above a cut
+    of 60 (60.5% counts as 61) and "the other days" took at most 60%. None when no prompt was
+    shown: there was nothing to take.
+    """
+    counts = [day.counts(k) for k in SITTING_KINDS]
+    due = sum(c.due for c in counts)
+    return -(-100 * sum(c.done for c in counts) // due) if due else None
 
 
 def insights(days: Sequence[DaySummary]) -> list[Insight]:
     """The comparisons these days support, in a fixed order (empty when none do)."""
     out: list[Insight] = []
     sat = _evening_pairs(days, lambda d: d.sitting_minutes)
-    breaks = _evening_pairs(days, breaks_taken)
+    breaks = _evening_pairs(days, breaks_percent)
     for measure, pairs in (
         (Measure.EVENING_BY_SITTING, sat),
         (Measure.EVENING_BY_BREAKS, breaks),
@@ -123,12 +136,16 @@ def insights_for(store: Store, last_day: date, weeks: int = DEFAULT_WEEKS) -> Fi
 
 
 def _evening_pairs(days: Sequence[DaySummary], value: _Value) -> list[_Pair]:
-    """(value, evening rating) of days the app saw sitting and the user rated the evening."""
-    return [
-        (value(d), d.stiffness_evening)
-        for d in days
-        if d.sitting_minutes > 0 and d.stiffness_evening is not None
-    ]
+    """(value, evening rating) of days the app saw sitting and the user rated the evening.
+
+    Days without a value (no break prompts to take a share of) are left out.
+    """
+    out: list[_Pair] = []
+    for d in days:
+        x = value(d)
+        if d.sitting_minutes > 0 and d.stiffness_evening is not None and x is not None:
+            out.append((x, d.stiffness_evening))
+    return out
 
 
 def _water_pairs(days: Sequence[DaySummary]) -> list[_Pair]:
@@ -185,8 +202,9 @@ def _round_cut(measure: Measure, low: int, high: int) -> int:
     """The round value in [low, high) nearest its middle (it splits the same way), else `low`."""
     steps = {
         Measure.EVENING_BY_SITTING: SITTING_STEPS_MIN,
+        Measure.EVENING_BY_BREAKS: BREAKS_STEPS_PERCENT,
         Measure.MORNING_AFTER_WATER: WATER_STEPS_ML,
-    }.get(measure, ())
+    }[measure]
     for step in steps:
         first, last = -(-low // step) * step, (high - 1) // step * step
         if first <= last:
@@ -205,9 +223,10 @@ def _words(measure: Measure, cut: int) -> tuple[str, str, str]:
     if measure is Measure.EVENING_BY_SITTING:
         return f"days you sat more than {_duration(cut)}", "days", "evening stiffness"
     if measure is Measure.EVENING_BY_BREAKS:
-        took = "at least one break" if cut == 0 else f"more than {cut} break{'s' * (cut != 1)}"
-        return f"days you took {took}", "days", "evening stiffness"
-    return f"mornings after you drank more than {_volume(cut)}", "mornings", "morning stiffness"
+        took = "at least one" if cut == 0 else f"more than {cut}%"
+        group = f"days you took {took} of the breaks you were reminded of"
+        return group, "days", "evening stiffness"
+    return f"mornings after you drank more than {cut} ml", "mornings", "morning stiffness"
 
 
 def _duration(minutes: int) -> str:
@@ -215,7 +234,3 @@ def _duration(minutes: int) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h" if not rest else f"{hours} h {rest} min"
-
-
-def _volume(ml: int) -> str:
-    return f"{ml / 1000:g} L" if ml >= 1000 else f"{ml} ml"

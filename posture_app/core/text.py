@@ -1,10 +1,25 @@
-"""How numbers are said to the user: one wording for durations everywhere."""
+"""How numbers and dates are said to the user: one wording for durations and months everywhere."""
 
 from __future__ import annotations
 
 import math
 
 MINUTES_PER_HOUR = 60
+#: Month names in English, whatever the system locale (the app's texts are English).
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def minutes_text(minutes: float) -> str:

@@ -9,8 +9,9 @@ import pytest
 
 from posture_app.core.insights import (
     MIN_DAYS_PER_SIDE,
+    NOTE,
     Measure,
-    breaks_taken,
+    breaks_percent,
     insights,
     insights_for,
     not_enough,
@@ -23,20 +24,29 @@ from tests.fakes import local
 D0 = date(2026, 9, 7)
 
 
-def days_of(*rows: tuple[int, int | None], breaks: list[int] | None = None) -> list[DaySummary]:
-    """Consecutive days from D0: (minutes sat, evening rating), optionally posture checks done."""
+def days_of(
+    *rows: tuple[int, int | None], breaks: list[tuple[int, int]] | None = None
+) -> list[DaySummary]:
+    """Consecutive days from D0: (minutes sat, evening rating), optionally posture checks as
+    (done, skipped)."""
     out = []
     for i, (minutes, evening) in enumerate(rows):
-        done = breaks[i] if breaks else 0
+        done, skipped = breaks[i] if breaks else (0, 0)
+        prompts = {Kind.POSTURE: PromptCounts(done=done, skipped=skipped)}
         out.append(
             DaySummary(
                 D0 + timedelta(days=i),
                 sitting_minutes=minutes,
-                prompts={Kind.POSTURE: PromptCounts(done=done)} if done else {},
+                prompts=prompts if done + skipped else {},
                 stiffness_evening=evening,
             )
         )
     return out
+
+
+def of_ten(done: list[int]) -> list[tuple[int, int]]:
+    """Days of ten posture checks, `done` of them taken."""
+    return [(d, 10 - d) for d in done]
 
 
 def by_measure(days: list[DaySummary], measure: Measure):
@@ -175,41 +185,70 @@ def test_an_odd_count_puts_the_extra_day_above_the_cut():
     assert (found.fewer_days, found.more_days) == (7, 8)
 
 
-# --- the breaks comparison: counts with many ties -----------------------------------------------
+# --- the breaks comparison: the share taken, with many ties ---------------------------------------
 
 
 def test_breaks_sentence_cuts_where_ties_keep_the_groups_most_even():
-    # 0 x3, 1 x4, 2 x2, 3 x3: cutting at 1 gives 7 and 5, at 0 or 2 gives 3/9 or 9/3.
-    counts = [0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 3]
-    rows = [(240, 5 if c <= 1 else 3) for c in counts]
-    found = by_measure(days_of(*rows, breaks=counts), Measure.EVENING_BY_BREAKS)
+    # 0% x3, 10% x4, 20% x2, 30% x3: cutting at 10% gives 7 and 5, at 0 or 20% 3/9 or 9/3.
+    done = [0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3, 3]
+    rows = [(240, 5 if c <= 1 else 3) for c in done]
+    found = by_measure(days_of(*rows, breaks=of_ten(done)), Measure.EVENING_BY_BREAKS)
     assert found is not None
+    assert found.cut == 10
     assert found.text == (
-        "On the 5 days you took more than 1 break, your evening stiffness averaged 3.0;"
-        " on the other 7 days, 5.0."
+        "On the 5 days you took more than 10% of the breaks you were reminded of,"
+        " your evening stiffness averaged 3.0; on the other 7 days, 5.0."
     )
 
 
 def test_an_even_draw_between_cuts_takes_the_lower():
-    # 0 x6, 1 x2, 2 x6: cutting at 0 gives 6 and 8, at 1 gives 8 and 6.
-    counts = [0] * 6 + [1] * 2 + [2] * 6
-    rows = [(240, 5 if c == 0 else 3) for c in counts]
-    found = by_measure(days_of(*rows, breaks=counts), Measure.EVENING_BY_BREAKS)
+    # 0% x6, 10% x2, 20% x6: cutting at 0 gives 6 and 8, at 10% gives 8 and 6.
+    done = [0] * 6 + [1] * 2 + [2] * 6
+    rows = [(240, 5 if c == 0 else 3) for c in done]
+    found = by_measure(days_of(*rows, breaks=of_ten(done)), Measure.EVENING_BY_BREAKS)
     assert found is not None
     assert (found.cut, found.fewer_days, found.more_days) == (0, 6, 8)
     assert found.text == (
-        "On the 8 days you took at least one break, your evening stiffness averaged 3.0;"
-        " on the other 6 days, 5.0."
+        "On the 8 days you took at least one of the breaks you were reminded of,"
+        " your evening stiffness averaged 3.0; on the other 6 days, 5.0."
     )
 
 
-def test_no_breaks_insight_when_every_day_has_the_same_count():
-    rows = SHORT + LONG
-    found = insights(days_of(*rows, breaks=[2] * len(rows)))
+def test_the_cut_shown_is_a_round_percentage_when_one_splits_the_days_the_same():
+    # 3 of 7 (43%, rounded up) and 5 of 7 (72%): 60% lies between, nearest the middle of 50%,
+    # 55%, 60%, 65% and 70%.
+    rows = [(240, 2)] * 5 + [(240, 6)] * 5
+    breaks = [(3, 4)] * 5 + [(5, 2)] * 5
+    found = by_measure(days_of(*rows, breaks=breaks), Measure.EVENING_BY_BREAKS)
+    assert found is not None
+    assert found.cut == 60
+    assert "more than 60% of the breaks" in found.text
+
+
+def test_longer_days_with_more_breaks_but_the_same_share_are_no_breaks_pattern():
+    # Long days: 20 of 40 prompts done; short days: 5 of 10. Counting breaks would split them
+    # as long against short days; their share is the same, so there is nothing to compare.
+    rows = [(480 + k, 6) for k in range(6)] + [(180 + k, 3) for k in range(6)]
+    breaks = [(20, 20)] * 6 + [(5, 5)] * 6
+    found = insights(days_of(*rows, breaks=breaks))
     assert [i.measure for i in found] == [Measure.EVENING_BY_SITTING]
 
 
-def test_breaks_taken_counts_done_movement_prompts_only():
+def test_days_without_break_prompts_are_left_out_of_the_breaks_comparison():
+    done = [0] * 5 + [5] * 5
+    rows = [(240, 5 if c == 0 else 3) for c in done]
+    base = by_measure(days_of(*rows, breaks=of_ten(done)), Measure.EVENING_BY_BREAKS)
+    extra = days_of(*rows, (240, 9), (240, 9), (240, 9), breaks=[*of_ten(done), *[(0, 0)] * 3])
+    assert by_measure(extra, Measure.EVENING_BY_BREAKS) == base
+
+
+def test_no_breaks_insight_when_every_day_has_the_same_share():
+    rows = SHORT + LONG
+    found = insights(days_of(*rows, breaks=of_ten([2] * len(rows))))
+    assert [i.measure for i in found] == [Measure.EVENING_BY_SITTING]
+
+
+def test_breaks_percent_counts_done_movement_prompts_of_those_shown():
     day = DaySummary(
         D0,
         prompts={
@@ -221,7 +260,23 @@ def test_breaks_taken_counts_done_movement_prompts_only():
             Kind.STIFFNESS: PromptCounts(done=2),
         },
     )
-    assert breaks_taken(day) == 7
+    assert breaks_percent(day) == 44  # 7 of 16 is 43.75%, rounded up
+    assert breaks_percent(DaySummary(D0, prompts={Kind.HYDRATION: PromptCounts(done=3)})) is None
+
+
+def test_a_share_rounds_up_so_more_than_the_cut_is_exact():
+    # 121 of 200 is 60.5%: it counts as 61, above a cut of 60 ("more than 60%" is true).
+    assert breaks_percent(DaySummary(D0, prompts={Kind.BREAK: PromptCounts(121, 79)})) == 61
+    assert breaks_percent(DaySummary(D0, prompts={Kind.BREAK: PromptCounts(6, 4)})) == 60
+    rows = [(240, 2)] * 5 + [(240, 6)] * 5
+    breaks = [(6, 4)] * 5 + [(121, 79)] * 5
+    found = by_measure(days_of(*rows, breaks=breaks), Measure.EVENING_BY_BREAKS)
+    assert found is not None
+    assert (found.cut, found.more_days, found.more_mean) == (60, 5, 6.0)
+
+
+def test_the_note_says_it_is_not_a_diagnosis():
+    assert NOTE == "These are patterns in your own data, not a diagnosis."
 
 
 # --- next morning after water -------------------------------------------------------------------
@@ -245,7 +300,7 @@ def test_water_is_paired_with_the_next_morning():
     found = by_measure(days, Measure.MORNING_AFTER_WATER)
     assert found is not None
     assert found.text == (
-        "On the 5 mornings after you drank more than 1.5 L, your morning stiffness averaged 2.0;"
+        "On the 5 mornings after you drank more than 1500 ml, your morning stiffness averaged 2.0;"
         " on the other 6 mornings, 4.0."
     )
 

@@ -3,7 +3,10 @@
 This is the one module that imports QtCharts (see docs/charts.md). The views describe what to
 draw with the frozen specs below and never touch the charting library, so swapping it means
 rewriting this module alone. Everything here is drawn without animations, with the legend at
-the bottom, in the Okabe–Ito colours (light and dark variants).
+the bottom, in the Okabe–Ito colours (light and dark variants). Each line's points have a shape
+of their own (a ring, then a square, a diamond, a triangle), shown in the legend too, so points
+that meet both show and nothing depends on colour alone. A line chart's value axis reaches a
+little past its end ticks, so points there are drawn whole.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from PySide6.QtCharts import (
     QBarSet,
     QChart,
     QChartView,
+    QLegend,
     QLineSeries,
     QScatterSeries,
     QStackedBarSeries,
@@ -29,6 +33,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetrics,
     QPainter,
     QPalette,
     QPen,
@@ -47,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posture_app.core.text import minutes_text
 from posture_app.ui import look
 
 #: What the table and the description say where a series has no value.
@@ -61,14 +67,40 @@ _NICE_STEPS = (1.0, 2.0, 5.0)
 _LINE_WIDTH = 2.5
 #: Diameter of a mark (a point over the bars), in pixels.
 _MARK_SIZE = 11.0
-#: Radius of a point on a line, in pixels (QtCharts draws line points with the size as radius).
-_POINT_SIZE = 5.0
+#: The points of the first line are rings: a disc this wide with a hole this wide cut out of it,
+#: in pixels (two discs: QtCharts centres a marker by its outline too, which would shift it).
+#: The points of later lines are filled shapes that fit the hole, so where a second line meets
+#: the first both points show: a square inside a ring.
+_RING_SIZE = 12.0
+_RING_HOLE = 7.0
+_POINT_SHAPES = (
+    (QScatterSeries.MarkerShape.MarkerShapeRectangle, 7.0),
+    (QScatterSeries.MarkerShape.MarkerShapeRotatedRectangle, 9.0),
+    (QScatterSeries.MarkerShape.MarkerShapeTriangle, 9.0),
+)
+#: A line chart's value axis reaches this share of a tick step past its lowest and highest
+#: ticks, so a point on either is drawn whole, not cut in half by the plot's edge.
+_LINE_PAD_STEPS = 0.25
+#: QtCharts cuts category labels to "…" when the plot's width per category is less than the
+#: widest label plus about this many pixels (measured with Qt 6.11: padding and text margins);
+#: then the labels stand upright instead.
+_LABEL_GAP = 14.0
 #: The grid mixes this much of the text colour into the background.
 _GRID_SHARE = 0.18
 #: Space around a chart's plot, in pixels.
 _CHART_MARGIN = 4
-#: A chart widget is at least this tall, so its axes and legend stay readable.
-_MIN_CHART_HEIGHT = 240
+#: What a legend entry takes beside its text (its marker, margins and gap), and what the legend
+#: keeps clear besides, in pixels: measured with Qt 6.11 as the narrowest chart whose legend
+#: is not cut, rounded up.
+_LEGEND_ENTRY_EXTRA = 24.0
+_LEGEND_ENDS = 40.0
+#: A drawn chart's legend may shrink to this share of the font, in steps of _LEGEND_STEP, for
+#: its entries to fit whole (QtCharts would cut the longest to "Natural bre…").
+_LEGEND_MIN_SHARE = 0.75
+_LEGEND_STEP = 0.05
+#: A chart widget is at least this tall, so its axes and legend stay readable (four charts and
+#: the headline row fit the window's default size without scrolling).
+_MIN_CHART_HEIGHT = 200
 
 
 class Hue(Enum):
@@ -128,6 +160,17 @@ def hue_color(hue: Hue, *, dark: bool) -> QColor:
 # --- specs ------------------------------------------------------------------------------------
 
 
+class Format(Enum):
+    """How the table and the description say a chart's values."""
+
+    #: Whole numbers bare, others to one decimal: "412", "3.5".
+    NUMBER = auto()
+    #: Always one decimal: "3.0" (averages of whole-number ratings).
+    DECIMAL = auto()
+    #: Values in hours, said as a duration: "6 h 44 min" (the axis counts hours).
+    HOURS = auto()
+
+
 @dataclass(frozen=True)
 class Series:
     """One named run of values, one per category; None where there is no value."""
@@ -164,6 +207,7 @@ class BarChart:
     #: The top of the value axis (rounded up to a round number); None: fit the values.
     y_max: float | None = None
     x_label: str = "Day"
+    number_format: Format = Format.NUMBER
 
     def __post_init__(self) -> None:
         """Check every series has one value per category."""
@@ -184,6 +228,7 @@ class LineChart:
     #: The top of the value axis (rounded up to a round number); None: fit the values.
     y_max: float | None = None
     x_label: str = "Day"
+    number_format: Format = Format.NUMBER
 
     def __post_init__(self) -> None:
         """Check every series has one value per category."""
@@ -217,34 +262,50 @@ def format_value(value: float | None, missing: str = NO_VALUE) -> str:
     return f"{value:.1f}"
 
 
+def value_text(chart: Chart, value: float | None, missing: str = NO_VALUE) -> str:
+    """One of the chart's values as its table shows it: "412", "3.0", "6 h 44 min"."""
+    if value is None:
+        return missing
+    if chart.number_format is Format.HOURS:
+        return minutes_text(value * 60)
+    if chart.number_format is Format.DECIMAL:
+        return f"{value:.1f}"
+    return format_value(value)
+
+
+def _says_unit(chart: Chart) -> bool:
+    """Whether the unit goes after the values (a duration names its own units)."""
+    return bool(chart.unit) and chart.number_format is not Format.HOURS
+
+
 def table(chart: Chart) -> tuple[list[str], list[list[str]]]:
     """The chart as a data table: headers, then one row per category (for tests and readers)."""
     series = _series_of(chart)
-    unit = f" ({chart.unit})" if chart.unit else ""
+    unit = f" ({chart.unit})" if _says_unit(chart) else ""
     headers = [chart.x_label, *(f"{s.name}{unit}" for s in series)]
     if chart.goal is not None:
         headers.append(f"{chart.goal.label}{unit}")
     rows = []
     for i, category in enumerate(chart.categories):
-        row = [category, *(format_value(s.values[i], s.missing) for s in series)]
+        row = [category, *(value_text(chart, s.values[i], s.missing) for s in series)]
         if chart.goal is not None:
-            row.append(format_value(chart.goal.value))
+            row.append(value_text(chart, chart.goal.value))
         rows.append(row)
     return headers, rows
 
 
 def describe(chart: Chart) -> str:
-    """The chart's values in words, e.g. "Sitting: Mon 412 min, Tue 380 min, …"."""
-    unit = f" {chart.unit}" if chart.unit else ""
+    """The chart's values in words, e.g. "Sitting: Mon 6 h 52 min, Tue 6 h 20 min, …"."""
+    unit = f" {chart.unit}" if _says_unit(chart) else ""
     parts = []
     for s in _series_of(chart):
         values = ", ".join(
-            f"{c} {s.missing}" if v is None else f"{c} {format_value(v)}{unit}"
+            f"{c} {s.missing}" if v is None else f"{c} {value_text(chart, v)}{unit}"
             for c, v in zip(chart.categories, s.values, strict=True)
         )
         parts.append(f"{s.name}: {values}.")
     if chart.goal is not None:
-        parts.append(f"{chart.goal.label}: {format_value(chart.goal.value)}{unit}.")
+        parts.append(f"{chart.goal.label}: {value_text(chart, chart.goal.value)}{unit}.")
     return " ".join(parts)
 
 
@@ -324,6 +385,61 @@ def _nice_axis(low: float, high: float) -> tuple[float, int, int]:
     return low + steps * step, steps + 1, decimals
 
 
+@dataclass(frozen=True)
+class _Axis:
+    """A value axis: its range, where its ticks start and how far apart they are."""
+
+    low: float
+    high: float
+    anchor: float
+    step: float
+    decimals: int
+
+
+def _legend_names(spec: Chart) -> list[str]:
+    """The legend's entries: one per series, and the goal."""
+    names = [s.name for s in _series_of(spec)]
+    return [*names, spec.goal.label] if spec.goal is not None else names
+
+
+def _legend_width(spec: Chart, font: QFont) -> float:
+    """The width the legend's entries take side by side, whole, in pixels."""
+    metrics = QFontMetrics(font)
+    names = _legend_names(spec)
+    return sum(metrics.boundingRect(n).width() for n in names) + _LEGEND_ENTRY_EXTRA * len(names)
+
+
+def legend_share(spec: Chart, font: QFont, width: float) -> float:
+    """The share of `font`'s size at which a chart `width` pixels wide shows its legend whole.
+
+    1 when it fits as it is; never below _LEGEND_MIN_SHARE (then QtCharts cuts what is left).
+    """
+    room = width - 2 * _CHART_MARGIN - _LEGEND_ENDS
+    smaller = QFont(font)
+    share = 1.0
+    while _legend_width(spec, smaller) > room and share > _LEGEND_MIN_SHARE + 1e-9:
+        share = round(share - _LEGEND_STEP, 2)
+        smaller.setPointSizeF(font.pointSizeF() * share)
+    return share
+
+
+def _value_axis(spec: Chart) -> _Axis:
+    """The value axis a spec is drawn on: round ticks, and room for whole points on a line."""
+    tops: list[float] = [v for s in _series_of(spec) for v in s.values if v is not None]
+    if isinstance(spec, BarChart):
+        n = len(spec.categories)
+        tops += [sum(s.values[i] or 0.0 for s in spec.stacks) for i in range(n)]
+        low, pad = 0.0, 0.0  # bars stand on the axis
+    else:
+        low, pad = spec.y_min, _LINE_PAD_STEPS
+    if spec.goal is not None:
+        tops.append(spec.goal.value)
+    top = spec.y_max if spec.y_max is not None else max(tops, default=low) * _HEADROOM
+    high, ticks, decimals = _nice_axis(low, top)
+    step = (high - low) / (ticks - 1)
+    return _Axis(low - pad * step, high + pad * step, low, step, decimals)
+
+
 class _Drawing:
     """A QChart built for one shape of chart spec, taking new values of that shape in place."""
 
@@ -342,6 +458,7 @@ class _Drawing:
         self.chart.legend().setFont(font)
         self.x_axis = QBarCategoryAxis()
         self.y_axis = QValueAxis()
+        self.y_axis.setTickType(QValueAxis.TickType.TicksDynamic)
         for axis in (self.x_axis, self.y_axis):
             axis.setLabelsFont(font)
             axis.setTitleFont(font)
@@ -351,6 +468,9 @@ class _Drawing:
         self.sets: list[QBarSet] = []
         self.marks: list[QScatterSeries] = []
         self.lines: list[list[QLineSeries]] = []
+        #: Each line's points, drawn over all the lines; the holes of the first line's rings.
+        self.points: list[QScatterSeries] = []
+        self.holes: QScatterSeries | None = None
         self.goal: QLineSeries | None = None
         n = len(spec.categories)
         if isinstance(spec, BarChart):
@@ -374,16 +494,41 @@ class _Drawing:
                 segments = [QLineSeries() for _ in range((n + 1) // 2)]
                 for segment in segments:
                     self._add(segment)  # first: adding applies the library's theme
-                    segment.setPointsVisible(True)
-                    segment.setMarkerSize(_POINT_SIZE)
                 self.lines.append(segments)
+            for i, _ in enumerate(spec.lines):
+                points = QScatterSeries()
+                self._add(points)
+                if i == 0:
+                    points.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
+                    points.setMarkerSize(_RING_SIZE)
+                    self.holes = QScatterSeries()
+                    self._add(self.holes)
+                    self.holes.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeCircle)
+                    self.holes.setMarkerSize(_RING_HOLE)
+                else:
+                    shape, size = _POINT_SHAPES[(i - 1) % len(_POINT_SHAPES)]
+                    points.setMarkerShape(shape)
+                    points.setMarkerSize(size)
+                self.points.append(points)
         if spec.goal is not None:
             self.goal = QLineSeries()
             self._add(self.goal)
-        for segments in self.lines:
-            for extra in segments[1:]:  # one legend entry per line, not per run
-                for marker in self.chart.legend().markers(extra):
-                    marker.setVisible(False)
+        legend = self.chart.legend()
+        hidden: list[QAbstractSeries] = [seg for segments in self.lines for seg in segments]
+        if self.holes is not None:
+            hidden.append(self.holes)
+        for series in hidden:  # a line's points stand for it in the legend
+            for marker in legend.markers(series):
+                marker.setVisible(False)
+        # Points and marks show their shape in the legend, the goal a stroke; bars keep squares.
+        shaped: list[QAbstractSeries] = [*self.marks, *self.points]
+        if self.goal is not None:
+            shaped.append(self.goal)
+        for series in shaped:
+            for marker in legend.markers(series):
+                marker.setShape(QLegend.MarkerShape.MarkerShapeFromSeries)
+        self._label_width = 0.0
+        self.chart.plotAreaChanged.connect(self._fit_labels)
         self.update(spec)
         self.apply(theme)
 
@@ -403,40 +548,57 @@ class _Drawing:
         self.chart.setTitle(spec.title if self.titled else "")
         if self.x_axis.categories() != list(spec.categories):
             self.x_axis.setCategories(list(spec.categories))
+            metrics = QFontMetrics(self.x_axis.labelsFont())
+            self._label_width = max(metrics.boundingRect(c).width() for c in spec.categories)
+            self._fit_labels()
         self.y_axis.setTitleText(f"{spec.y_label} ({spec.unit})" if spec.unit else spec.y_label)
-        tops: list[float] = []
         if isinstance(spec, BarChart):
             for bar_set, series in zip(self.sets, spec.stacks, strict=True):
                 bar_set.setLabel(series.name)
                 for i, v in enumerate(series.values):
                     if bar_set.at(i) != (v or 0.0):
                         bar_set.replace(i, v or 0.0)
-            tops += [sum(s.values[i] or 0.0 for s in spec.stacks) for i in range(n)]
             for scatter, series in zip(self.marks, spec.marks, strict=True):
                 scatter.setName(series.name)
                 scatter.replace([p for run in _runs(series.values) for p in run])
-            low = 0.0
         else:
-            for segments, series in zip(self.lines, spec.lines, strict=True):
+            for segments, points, series in zip(self.lines, self.points, spec.lines, strict=True):
                 runs = _runs(series.values)
                 segments[0].setName(series.name)
+                points.setName(series.name)
                 for k, segment in enumerate(segments):
                     segment.replace(runs[k] if k < len(runs) else [])
-            low = spec.y_min
-        tops += [v for s in _series_of(spec) for v in s.values if v is not None]
+                points.replace([p for run in runs for p in run])
+                if points is self.points[0] and self.holes is not None:
+                    self.holes.replace(points.points())
         if spec.goal is not None and self.goal is not None:
             self.goal.setName(spec.goal.label)
             self.goal.replace([QPointF(-0.5, spec.goal.value), QPointF(n - 0.5, spec.goal.value)])
-            tops.append(spec.goal.value)
-        top = spec.y_max if spec.y_max is not None else max(tops, default=low) * _HEADROOM
-        high, ticks, decimals = _nice_axis(low, top)
+        axis = _value_axis(spec)
         # Each change lays the chart out again, so only what changed is set.
-        if (self.y_axis.min(), self.y_axis.max()) != (low, high):
-            self.y_axis.setRange(low, high)
-        if self.y_axis.tickCount() != ticks:
-            self.y_axis.setTickCount(ticks)
-        if self.y_axis.labelFormat() != f"%.{decimals}f":
-            self.y_axis.setLabelFormat(f"%.{decimals}f")
+        if (self.y_axis.min(), self.y_axis.max()) != (axis.low, axis.high):
+            self.y_axis.setRange(axis.low, axis.high)
+        if self.y_axis.tickAnchor() != axis.anchor:
+            self.y_axis.setTickAnchor(axis.anchor)
+        if self.y_axis.tickInterval() != axis.step:
+            self.y_axis.setTickInterval(axis.step)
+        if self.y_axis.labelFormat() != f"%.{axis.decimals}f":
+            self.y_axis.setLabelFormat(f"%.{axis.decimals}f")
+
+    def fit_legend(self, width: float) -> None:
+        """Make the legend's font smaller, within limits, until its entries fit `width`."""
+        base = self.chart.font()
+        font = QFont(base)
+        font.setPointSizeF(base.pointSizeF() * legend_share(self.spec, base, width))
+        if self.chart.legend().font() != font:
+            self.chart.legend().setFont(font)
+
+    def _fit_labels(self) -> None:
+        """Stand the category labels upright when they do not fit side by side (many weeks)."""
+        room = self.chart.plotArea().width() / max(len(self.spec.categories), 1)
+        angle = 0 if room <= 0 or self._label_width + _LABEL_GAP <= room else -90
+        if self.x_axis.labelsAngle() != angle:
+            self.x_axis.setLabelsAngle(angle)
 
     def apply(self, theme: _Theme) -> None:
         """Colour everything for this theme."""
@@ -463,11 +625,22 @@ class _Drawing:
                 scatter.setColor(color_of(series))
                 scatter.setBorderColor(theme.background)
         else:
-            for segments, series in zip(self.lines, spec.lines, strict=True):
+            lines = zip(self.lines, self.points, spec.lines, strict=True)
+            for i, (segments, points, series) in enumerate(lines):
                 color = color_of(series)
                 for segment in segments:
                     segment.setPen(QPen(color, _LINE_WIDTH))
                     segment.setColor(color)
+                points.setColor(color)
+                points.setPen(QPen(Qt.PenStyle.NoPen))
+                if i == 0 and self.holes is not None:  # a ring, in the legend too
+                    self.holes.setColor(theme.background)
+                    self.holes.setPen(QPen(Qt.PenStyle.NoPen))
+                    ring = (_RING_SIZE - _RING_HOLE) / 2
+                    for marker in self.chart.legend().markers(points):
+                        marker.setShape(QLegend.MarkerShape.MarkerShapeCircle)
+                        marker.setBrush(QBrush(theme.background))
+                        marker.setPen(QPen(color, ring))
         if self.goal is not None:
             self.goal.setPen(QPen(theme.text, _LINE_WIDTH, Qt.PenStyle.DashLine))
 
@@ -497,6 +670,7 @@ def render(chart: Chart, painter: QPainter, rect: QRectF, *, dark: bool = False)
     """
     theme = _Theme.of(dark)
     drawing = _Drawing(chart, theme, QFont(), titled=True)
+    drawing.fit_legend(rect.width())
     scene = QGraphicsScene()
     scene.addItem(drawing.chart)
     source = QRectF(0, 0, rect.width(), rect.height())
@@ -575,6 +749,10 @@ class ChartWidget(QWidget):
     def plotted(self) -> dict[str, tuple[float | None, ...]]:
         """The values the chart draws now, read back from the chart library, by series name."""
         return self._drawing.plotted()
+
+    def labels_upright(self) -> bool:
+        """Whether the category labels stand upright (too many to fit side by side)."""
+        return self._drawing.x_axis.labelsAngle() != 0
 
     def showing_table(self) -> bool:
         """Whether the table is shown instead of the chart."""

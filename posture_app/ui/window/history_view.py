@@ -130,6 +130,21 @@ def local_time(wall: datetime, zone: tzinfo | None) -> datetime:
     return wall.astimezone()
 
 
+def _buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A label for `buddy` whose shortcut letter is underlined, never clipped.
+
+    A label is as wide as its text measured kerned ("To" tucks the o under the T), but the
+    underlined letter is drawn apart from the rest, unkerned, and came out as "Tc". Without
+    kerning it is measured as it is drawn.
+    """
+    label = QLabel(text)
+    font = label.font()
+    font.setKerning(False)
+    label.setFont(font)
+    label.setBuddy(buddy)
+    return label
+
+
 def _qdatetime(at: datetime) -> QDateTime:
     """A wall time for a QDateTimeEdit kept in UTC, so Qt never shifts it by the system zone."""
     return QDateTime(QDate(at.year, at.month, at.day), QTime(at.hour, at.minute), _UTC)
@@ -421,9 +436,10 @@ class HistoryView(QWidget):
         today = clock.now().date()
         self.start = self._date_edit(today - timedelta(days=DEFAULT_RANGE_DAYS - 1), "From date")
         self.end = self._date_edit(today, "To date")
+        self.date_labels: list[QLabel] = []
         for text, edit in (("&From", self.start), ("&To", self.end)):
-            label = QLabel(text)
-            label.setBuddy(edit)
+            label = _buddy_label(text, edit)
+            self.date_labels.append(label)
             bar.addWidget(label)
             bar.addWidget(edit)
         bar.addStretch(1)

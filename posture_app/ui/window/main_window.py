@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QPushButton,
     QStackedWidget,
     QTabBar,
     QToolButton,
@@ -46,6 +47,7 @@ from posture_app.core.insights import DEFAULT_WEEKS, insights_for
 from posture_app.core.settings import Settings
 from posture_app.core.stats import IsoWeek, week_summary, weekly_series
 from posture_app.core.store import Records, Store
+from posture_app.core.text import MONTHS
 from posture_app.paths import Paths
 from posture_app.ui import look
 
@@ -67,20 +69,6 @@ MINIMUM_SIZE = (640, 480)
 TREND_WEEKS = 12
 #: The doctor report covers this many weeks, ending with the shown week.
 REPORT_WEEKS = 4
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 #: A chooser for a file to save: (dialog title, suggested file name) -> the path, None if cancelled.
 FileChooser = Callable[[str, str], Path | None]
 
@@ -283,10 +271,10 @@ class MainWindow(QMainWindow):
         ):
             button.setAccessibleName(name)
             button.setAccessibleDescription(button.toolTip())
-        self.export_button = QToolButton()
-        self.export_button.setText("Export")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # A push button with a menu: styles leave room for its arrow beside the text (a tool
+        # button's instant-popup arrow is drawn over the text's corner instead).
+        self.export_button = QPushButton("Export")
+        self.export_button.setAutoDefault(False)
         self.export_button.setAccessibleName("Export")
         self.export_button.setAccessibleDescription("Save all your records as CSV or JSON")
         self.export_button.setToolTip("Save all your records as CSV or JSON")
@@ -306,7 +294,8 @@ class MainWindow(QMainWindow):
         top.setSpacing(look.SPACING_PX // 2)
         top.addWidget(self.tab_bar, 0, Qt.AlignmentFlag.AlignBottom)
         top.addStretch(1)
-        for button in (self.export_button, self.report_button, self.safety_button):
+        top.addWidget(self.export_button)
+        for button in (self.report_button, self.safety_button):
             top.addWidget(button)
         self.nav = QWidget()
         nav = QHBoxLayout(self.nav)

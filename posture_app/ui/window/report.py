@@ -57,7 +57,7 @@ from posture_app.core.stats import (
     weekly_series,
 )
 from posture_app.core.store import Store
-from posture_app.core.text import minutes_text
+from posture_app.core.text import MONTHS, minutes_text
 from posture_app.ui import look
 from posture_app.ui.prompts import AREA_LABELS
 from posture_app.ui.window.charts import Chart, render
@@ -74,20 +74,6 @@ from posture_app.ui.window.week_view import (
 
 log = logging.getLogger(__name__)
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 #: Weeks in the printable report unless the caller asks for another number.
 REPORT_WEEKS = 4
 #: What the report says where a number has no data behind it.
@@ -140,6 +126,10 @@ PDF_MUTED = "#5F6368"
 #: Table headers, and every other row lighter still, so rows stay easy to follow across.
 PDF_HEADER_SHADE = "#DDE1E5"
 PDF_SHADE = "#F1F3F4"
+#: Space inside table cells, in CSS pixels: the summary's columns of figures need more to
+#: stay apart than the list of ratings does.
+PDF_CELL_PADDING = 3
+PDF_SUMMARY_PADDING = 5
 MM_PER_INCH = 25.4
 #: Where the report's own properties live on a chart object's character format.
 _CHART_INDEX = int(QTextFormat.Property.UserProperty.value) + 1
@@ -176,8 +166,9 @@ def week_span(first: date, last: date) -> str:
 
 
 def period_text(first: date, last: date) -> str:
-    """A report's whole period: "2 November – 29 November 2026"."""
-    return f"{day_month(first, year=first.year != last.year)} – {day_month(last)}"
+    """A report's whole period, the month said once when it is one: "2–29 November 2026",
+    "26 October – 22 November 2026" (as the app window writes dates)."""
+    return week_span(first, last)
 
 
 def short_span(first: date, last: date) -> str:
@@ -193,7 +184,7 @@ def png_title(summary: WeekSummary) -> str:
 
 
 def pdf_title(first: date, last: date, weeks: int) -> str:
-    """The PDF's title: "Back stiffness and sitting: 4 weeks, 2 November – 29 November 2026"."""
+    """The PDF's title: "Back stiffness and sitting: 4 weeks, 2–29 November 2026"."""
     unit = "week" if weeks == 1 else "weeks"
     return f"Back stiffness and sitting: {weeks} {unit}, {period_text(first, last)}"
 
@@ -602,7 +593,7 @@ class PrintedReport:
         last = c.last_week
         self._heading(
             cursor,
-            f"Last week: {week_span(last.days[0].date, last.days[-1].date)}",
+            f"Week {last.week.week}: {week_span(last.days[0].date, last.days[-1].date)}",
             new_page=c.has_data,  # its charts, on a page of their own with the ratings after
         )
         if last.totals.days_with_data:
@@ -707,12 +698,19 @@ class PrintedReport:
         rows: list[list[object]] = []
         for s in c.series:
             first, last = s.days[0].date, s.days[-1].date
-            name = _Html(f"{_esc(week_label(s))}<br>{_esc(short_span(first, last))}")
+            name = _Html(f"{_esc(week_label(s))}<br>{_unbroken(short_span(first, last))}")
             rows.append([name, *_week_cells(s), counts[s.week]])
         days = [d for s in c.series for d in s.days]
         whole = WeekSummary(c.last_week.week, tuple(days), totals_of(days))
-        rows.append([f"All {len(c.series)} weeks", *_week_cells(whole), len(c.ratings)])
-        return _table(header, rows, widths=(12, 10, 11, 11, 8, 10, 13, 13, 12), total_row=True)
+        total = _unbroken(f"All {len(c.series)} weeks")
+        rows.append([total, *_week_cells(whole), len(c.ratings)])
+        return _table(
+            header,
+            rows,
+            widths=(14, 9, 12, 12, 9, 11, 12, 12, 9),
+            total_row=True,
+            padding=PDF_SUMMARY_PADDING,
+        )
 
     def _summary_sentence(self) -> str:
         c = self.content
@@ -730,13 +728,23 @@ class PrintedReport:
         )
 
     def _headline_table(self, summary: WeekSummary) -> str:
-        cells = "".join(
-            f"<td width='20%'><span style='color:{PDF_MUTED}'>{_esc(name)}</span><br>"
-            f"<b>{_esc(value)}</b><br><span style='color:{PDF_MUTED}; font-size:8pt'>"
-            f"{_esc(change)}</span></td>"
-            for name, value, change in headlines(summary)
+        """Names, values and changes in rows of their own, so a name on two lines does not
+        push its value below the others."""
+        rows = headlines(summary)
+        names = "".join(
+            f"<td width='20%' valign='bottom' style='color:{PDF_MUTED}; "
+            f"font-size:{PDF_TABLE_PT:g}pt'>{_esc(name)}</td>"
+            for name, _value, _change in rows
         )
-        return f"<table width='100%' cellspacing='0' cellpadding='3'><tr>{cells}</tr></table>"
+        values = "".join(f"<td><b>{_unbroken(value)}</b></td>" for _name, value, _change in rows)
+        changes = "".join(
+            f"<td style='color:{PDF_MUTED}; font-size:8pt'>{_esc(change)}</td>"
+            for _name, _value, change in rows
+        )
+        return (
+            "<table width='100%' cellspacing='0' cellpadding='2'>"
+            f"<tr>{names}</tr><tr>{values}</tr><tr>{changes}</tr></table>"
+        )
 
     def _ratings_table(self) -> str:
         header = ["Date", "Time", "Score", "Area", "Note"]
@@ -765,6 +773,11 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _unbroken(text: str) -> _Html:
+    """Escaped HTML that keeps one line: "6 h 14 min", "3.2 of 10", "1606 ml"."""
+    return _Html(_esc(text).replace(" ", "&nbsp;"))
+
+
 def _unbroken_dates(text: str) -> str:
     """HTML with no line break between a day and its month ("2 November" stays together)."""
     return _DAY_MONTH.sub("\\1&nbsp;\\2", text)
@@ -781,20 +794,25 @@ def _mm(millimetres: float) -> float:
 
 
 def _week_cells(s: WeekSummary) -> list[str]:
-    """A week's summary row (after its name): days, sitting, longest, breaks, water, stiffness."""
+    """A week's summary row (after its name): days, sitting, longest, breaks, water, stiffness.
+
+    Each value keeps to one line ("6 h 14 min" never wraps after "6 h").
+    """
     t = s.totals
     if t.days_with_data == 0:
-        return ["0", NO_DATA, NO_DATA, NO_DATA, NO_DATA, NOT_RATED, NOT_RATED]
-    values = headline_values(t)
-    return [
-        str(t.days_with_data),
-        values["sitting_minutes_per_day"],
-        minutes_text(t.longest_session_minutes) if t.sessions else NO_DATA,
-        values["breaks_done"],
-        values["water_ml_per_day"],
-        values["stiffness_morning_avg"],
-        values["stiffness_evening_avg"],
-    ]
+        cells = ["0", NO_DATA, NO_DATA, NO_DATA, NO_DATA, NOT_RATED, NOT_RATED]
+    else:
+        values = headline_values(t)
+        cells = [
+            str(t.days_with_data),
+            values["sitting_minutes_per_day"],
+            minutes_text(t.longest_session_minutes) if t.sessions else NO_DATA,
+            values["breaks_done"],
+            values["water_ml_per_day"],
+            values["stiffness_morning_avg"],
+            values["stiffness_evening_avg"],
+        ]
+    return [_unbroken(cell) for cell in cells]
 
 
 def _table(
@@ -803,6 +821,7 @@ def _table(
     *,
     widths: Sequence[int] = (),
     total_row: bool = False,
+    padding: int = PDF_CELL_PADDING,
 ) -> str:
     """An HTML table whose header repeats on every page, with every other row shaded."""
 
@@ -823,7 +842,7 @@ def _table(
         )
         body.append(f"<tr{shade}>{cells}</tr>")
     return (
-        f"<table width='100%' border='0' cellspacing='0' cellpadding='3' "
+        f"<table width='100%' border='0' cellspacing='0' cellpadding='{padding}' "
         f"style='font-size:{PDF_TABLE_PT:g}pt'>"
         f"<thead><tr bgcolor='{PDF_HEADER_SHADE}'>{head}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"

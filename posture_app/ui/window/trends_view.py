@@ -7,8 +7,20 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from posture_app.core.model import STIFFNESS_MAX
 from posture_app.core.stats import Totals, WeekSummary
 from posture_app.ui import look
-from posture_app.ui.window.charts import Chart, ChartWidget, Goal, Hue, LineChart, Series
-from posture_app.ui.window.week_view import NOT_RATED, ChartPages, WeekGoals
+from posture_app.ui.window.charts import (
+    Chart,
+    ChartWidget,
+    Format,
+    Goal,
+    Hue,
+    LineChart,
+    Series,
+)
+from posture_app.ui.window.week_view import NOT_RATED, ChartPages, WeekGoals, hours
+
+#: Trend charts side by side are at least this wide, in pixels: room for twelve week labels
+#: standing upright (about 28 px each) beside the value axis.
+MIN_CHART_WIDTH = 420
 
 
 def week_label(summary: WeekSummary) -> str:
@@ -16,8 +28,14 @@ def week_label(summary: WeekSummary) -> str:
     return f"W{summary.week.week:02d}"
 
 
-def _per_day(total: int, t: Totals) -> float | None:
-    return round(total / t.days_with_data, 1) if t.days_with_data else None
+def _sitting_per_day(t: Totals) -> float | None:
+    """Hours sat a day, on the days with data."""
+    return hours(t.sitting_minutes / t.days_with_data) if t.days_with_data else None
+
+
+def _water_per_day(t: Totals) -> float | None:
+    """Whole ml drunk a day, on the days with data (as the week's headline says it)."""
+    return round(t.water_ml / t.days_with_data) if t.days_with_data else None
 
 
 def trend_charts(
@@ -33,13 +51,14 @@ def trend_charts(
         (
             Series(
                 "Sitting per day (average)",
-                tuple(_per_day(t.sitting_minutes, t) for t in totals),
+                tuple(_sitting_per_day(t) for t in totals),
                 Hue.BLUE,
             ),
         ),
         "Sitting",
-        unit="min",
+        unit="h",
         x_label="Week",
+        number_format=Format.HOURS,
     )
     breaks = LineChart(
         "Did I take my breaks?",
@@ -65,7 +84,7 @@ def trend_charts(
         (
             Series(
                 "Water per day (average)",
-                tuple(_per_day(t.water_ml, t) for t in totals),
+                tuple(_water_per_day(t) for t in totals),
                 Hue.BLUE,
             ),
         ),
@@ -94,6 +113,7 @@ def trend_charts(
         "Stiffness, 0 to 10",
         y_max=STIFFNESS_MAX,
         x_label="Week",
+        number_format=Format.DECIMAL,  # averages: "3.0", like the headlines
     )
     return sitting, breaks, water, stiffness
 
@@ -105,9 +125,12 @@ class TrendsView(QWidget):
         super().__init__(parent)
         self.heading = QLabel()
         self.heading.setFont(look.title_font(self.font()))
-        self.pages = ChartPages(columns=1)  # twelve week labels need the full width
+        # Two by two, like This week; the week labels stand upright when crowded, and in a
+        # narrow window the charts go one a row, so twelve labels always fit.
+        self.pages = ChartPages(min_chart_width=MIN_CHART_WIDTH)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(look.MARGIN_PX, look.MARGIN_PX, look.MARGIN_PX, 0)
+        layout.setSpacing(look.SPACING_PX)
         layout.addWidget(self.heading)
         layout.addWidget(self.pages, 1)
         self.setAccessibleName("Your trends")

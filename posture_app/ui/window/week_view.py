@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +26,7 @@ from posture_app.ui.window.charts import (
     BarChart,
     Chart,
     ChartWidget,
+    Format,
     Goal,
     Hue,
     LineChart,
@@ -35,6 +37,7 @@ from posture_app.ui.window.charts import (
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NOT_RATED = "not rated"
 MINUS = "−"
+MINUTES_PER_HOUR = 60
 #: The headline numbers, in the order shown, with the key WeekSummary.change() gives each.
 HEADLINES = (
     ("sitting_minutes_per_day", "Sitting per day"),
@@ -78,6 +81,11 @@ def breaks_counts(day: DaySummary) -> PromptCounts:
     return total
 
 
+def hours(minutes: float) -> float:
+    """Minutes as hours, the unit the sitting charts count in."""
+    return minutes / MINUTES_PER_HOUR
+
+
 def week_charts(summary: WeekSummary, goals: WeekGoals) -> tuple[Chart, Chart, Chart, Chart]:
     """The week's four charts: sitting, breaks, water and stiffness (also for `report --png`)."""
     days = summary.days
@@ -87,17 +95,18 @@ def week_charts(summary: WeekSummary, goals: WeekGoals) -> tuple[Chart, Chart, C
     sitting = BarChart(
         "How long did I sit?",
         categories,
-        (Series("Sitting", tuple(d.sitting_minutes for d in days), Hue.BLUE),),
+        (Series("Sitting", tuple(hours(d.sitting_minutes) for d in days), Hue.BLUE),),
         "Sitting",
-        unit="min",
-        goal=None if break_goal is None else Goal(break_goal, "Break interval"),
+        unit="h",
+        goal=None if break_goal is None else Goal(hours(break_goal), "Break interval"),
         marks=(
             Series(
                 "Longest unbroken session",
-                tuple(d.longest_session_minutes if d.sessions else None for d in days),
+                tuple(hours(d.longest_session_minutes) if d.sessions else None for d in days),
                 Hue.ORANGE,
             ),
         ),
+        number_format=Format.HOURS,
     )
     breaks = BarChart(
         "Did I take my breaks?",
@@ -138,38 +147,50 @@ def week_charts(summary: WeekSummary, goals: WeekGoals) -> tuple[Chart, Chart, C
     return sitting, breaks, water, stiffness
 
 
+def rating_text(avg: float | None) -> str:
+    """An average rating, always to one decimal: "4.0 of 10"."""
+    return NOT_RATED if avg is None else f"{avg:.1f} of {STIFFNESS_MAX}"
+
+
 def headline_values(totals: Totals) -> dict[str, str]:
     """The headline numbers of a week's totals as short text, by change key."""
     days = totals.days_with_data
-
-    def rating(avg: float | None) -> str:
-        return NOT_RATED if avg is None else f"{format_value(avg)} of {STIFFNESS_MAX}"
-
     return {
         "sitting_minutes_per_day": minutes_text(totals.sitting_minutes / days) if days else "–",
         "breaks_done": str(totals.breaks_done),
         "water_ml_per_day": f"{round(totals.water_ml / days)} ml" if days else "–",
-        "stiffness_morning_avg": rating(totals.stiffness_morning_avg),
-        "stiffness_evening_avg": rating(totals.stiffness_evening_avg),
+        "stiffness_morning_avg": rating_text(totals.stiffness_morning_avg),
+        "stiffness_evening_avg": rating_text(totals.stiffness_evening_avg),
     }
 
 
 def change_text(key: str, change: float | None, *, has_value: bool) -> str:
-    """A change against last week as short text: "+12 min vs last week"."""
+    """A change against last week as short text: "+12 min vs last week", "−0.7 vs last week".
+
+    Sitting reads like the sitting time ("+1 h 49 min"), water in whole ml, stiffness always to
+    one decimal (like its averages), counts whole.
+    """
     if change is None:
         if not has_value:
             return ""
         return "not rated last week" if key.startswith("stiffness") else "no data last week"
-    amount: float = change
-    unit = ""
-    if key == "sitting_minutes_per_day":
-        amount, unit = round(change), " min"
+    amount: float
+    if key.startswith("stiffness"):
+        amount = round(change, 1)
+        text = f"{abs(amount):.1f}"
+    elif key == "sitting_minutes_per_day":
+        amount = round(change)
+        text = minutes_text(abs(amount))
     elif key == "water_ml_per_day":
-        amount, unit = round(change), " ml"
+        amount = round(change)
+        text = f"{abs(amount)} ml"
+    else:
+        amount = change
+        text = format_value(abs(amount))
     if amount == 0:
         return "same as last week"
     sign = "+" if amount > 0 else MINUS
-    return f"{sign}{format_value(abs(amount))}{unit} vs last week"
+    return f"{sign}{text} vs last week"
 
 
 class Headline(QWidget):
@@ -230,25 +251,40 @@ class EmptyNote(QLabel):
 
 
 class ChartPages(QStackedWidget):
-    """Charts in a scrolling grid under a header, or the empty note instead of them."""
+    """Charts in a scrolling grid under a header, or the empty note instead of them.
+
+    The grid has `columns` columns while each chart can be at least `min_chart_width` pixels
+    wide, and fewer in a narrower window (one chart a row at the least).
+    """
 
     def __init__(
-        self, header: QWidget | None = None, *, columns: int = 2, parent: QWidget | None = None
+        self,
+        header: QWidget | None = None,
+        *,
+        columns: int = 2,
+        min_chart_width: int = 0,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.max_columns = columns
+        self.min_chart_width = min_chart_width
+        #: The columns the charts are in now.
         self.columns = columns
         self.charts: list[ChartWidget] = []
         self.empty = EmptyNote()
         content = QWidget()
         column = QVBoxLayout(content)
-        column.setContentsMargins(look.MARGIN_PX, look.MARGIN_PX, look.MARGIN_PX, look.MARGIN_PX)
+        # The view around it keeps the window's margins; only the bottom needs its own.
+        column.setContentsMargins(0, 0, 0, look.MARGIN_PX)
         column.setSpacing(look.SPACING_PX * 2)
         if header is not None:
             column.addWidget(header)
         self._grid = QGridLayout()
-        self._grid.setSpacing(look.SPACING_PX * 2)
+        self._grid.setHorizontalSpacing(look.SPACING_PX * 2)
+        self._grid.setVerticalSpacing(look.SPACING_PX * 2)
         column.addLayout(self._grid, 1)
         self.scroller = QScrollArea()
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)  # the charts sit on the window itself
         self.scroller.setWidgetResizable(True)
         self.scroller.setWidget(content)
         self.addWidget(self.scroller)
@@ -257,14 +293,41 @@ class ChartPages(QStackedWidget):
     def show_charts(self, specs: tuple[Chart, ...]) -> None:
         """Show these charts, updating the chart widgets in place when there are some."""
         if not self.charts:
-            for i, spec in enumerate(specs):
-                widget = ChartWidget(spec)
-                self._grid.addWidget(widget, i // self.columns, i % self.columns)
-                self.charts.append(widget)
+            self.charts = [ChartWidget(spec) for spec in specs]
+            self._arrange()
         else:
             for widget, spec in zip(self.charts, specs, strict=True):
                 widget.set_chart(spec)
         self.setCurrentWidget(self.scroller)
+
+    def columns_for(self, width: int) -> int:
+        """How many columns of charts fit `width` pixels."""
+        gap = self._grid.horizontalSpacing()
+        n = self.max_columns
+        while n > 1 and (width - gap * (n - 1)) / n < self.min_chart_width:
+            n -= 1
+        return n
+
+    def _arrange(self) -> None:
+        """Put the charts in the grid, row by row, every one the same size."""
+        for row in range(self._grid.rowCount()):
+            self._grid.setRowStretch(row, 0)
+        for column in range(self._grid.columnCount()):
+            self._grid.setColumnStretch(column, 0)
+        for i, widget in enumerate(self.charts):
+            row, column = divmod(i, self.columns)
+            self._grid.removeWidget(widget)
+            self._grid.addWidget(widget, row, column)
+            self._grid.setRowStretch(row, 1)
+            self._grid.setColumnStretch(column, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Take fewer columns when the charts would be too narrow, more when they fit again."""
+        super().resizeEvent(event)
+        columns = self.columns_for(event.size().width())
+        if columns != self.columns:
+            self.columns = columns
+            self._arrange()
 
     def show_empty(self, first_line: str) -> None:
         """Show the empty note instead of the charts."""

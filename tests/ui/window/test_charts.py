@@ -9,20 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCharts import QLineSeries, QValueAxis
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtCharts import QLegend, QLineSeries, QScatterSeries, QValueAxis
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 
 from posture_app.ui.window.charts import (
     BarChart,
     ChartWidget,
+    Format,
     Goal,
     Hue,
     LineChart,
     Series,
     describe,
     hue_color,
+    legend_share,
     render,
     table,
 )
@@ -339,3 +341,135 @@ def test_a_nearly_empty_axis_counts_in_whole_steps():
     assert top >= 540
     assert decimals == 0
     assert ticks > 2
+
+
+# --- values as people read them -----------------------------------------------------------------
+
+
+def test_hours_are_said_as_hours_and_minutes() -> None:
+    hours = BarChart(
+        "How long did I sit?",
+        ("Mon", "Tue"),
+        (Series("Sitting", (412 / 60, 0.0)),),
+        "Sitting",
+        unit="h",
+        goal=Goal(1.0, "Break interval"),
+        number_format=Format.HOURS,
+    )
+    headers, rows = table(hours)
+    assert headers == ["Day", "Sitting", "Break interval"]  # the cells name their units
+    assert rows == [["Mon", "6 h 52 min", "1 h 00 min"], ["Tue", "0 min", "1 h 00 min"]]
+    assert describe(hours) == "Sitting: Mon 6 h 52 min, Tue 0 min. Break interval: 1 h 00 min."
+
+
+def test_averages_keep_one_decimal() -> None:
+    averages = LineChart("t", ("W1", "W2"), (Series("Mornings", (3.0, None), None, "x"),), "S")
+    assert table(averages)[1] == [["W1", "3"], ["W2", "x"]]
+    decimal = LineChart(
+        "t", ("W1", "W2"), (Series("M", (3.0, 3.25)),), "S", number_format=Format.DECIMAL
+    )
+    assert table(decimal)[1] == [["W1", "3.0"], ["W2", "3.2"]]
+
+
+# --- points on lines ----------------------------------------------------------------------------
+
+MEET = LineChart(
+    "How stiff was I?",
+    DAYS,
+    (
+        Series("Morning", (None, 5, None, 0, None, 10, None), Hue.ORANGE),
+        Series("Evening", (None, 5, None, 0, None, 10, None), Hue.BLUE),
+    ),
+    "Stiffness",
+    y_max=10,
+)
+
+
+def value_axis(widget: ChartWidget) -> QValueAxis:
+    (axis,) = [a for a in widget.chart_view.chart().axes() if isinstance(a, QValueAxis)]
+    return axis
+
+
+def test_a_line_charts_axis_leaves_room_for_whole_points_at_its_ends(qtbot) -> None:
+    widget = shown(qtbot, STIFFNESS)
+    axis = value_axis(widget)
+    assert axis.min() < 0 < 10 < axis.max()  # a point at 0 or 10 is not cut by the edge
+    assert (axis.min(), axis.max()) == (-0.5, 10.5)
+    # The ticks stay on whole numbers: 0, 2, ..., 10.
+    assert axis.tickType() == QValueAxis.TickType.TicksDynamic
+    assert (axis.tickAnchor(), axis.tickInterval(), axis.labelFormat()) == (0, 2, "%.0f")
+
+
+def test_bars_stand_on_the_axis(qtbot) -> None:
+    widget = shown(qtbot, SITTING)
+    axis = value_axis(widget)
+    assert axis.min() == 0
+    assert axis.tickAnchor() == 0
+
+
+def test_each_line_has_points_of_its_own_shape_in_the_legend_too(qtbot) -> None:
+    widget = shown(qtbot, STIFFNESS)
+    chart = widget.chart_view.chart()
+    points = [s for s in chart.series() if isinstance(s, QScatterSeries) and s.name()]
+    assert [p.name() for p in points] == ["Morning", "Evening"]
+    assert points[0].markerShape() != points[1].markerShape()
+    legend = {m.label(): m for m in chart.legend().markers() if m.isVisible() and m.label()}
+    assert list(legend) == ["Morning", "Evening"]  # one entry a line, not one a run
+    assert legend["Morning"].shape() == QLegend.MarkerShape.MarkerShapeCircle  # a ring
+    assert legend["Evening"].shape() == QLegend.MarkerShape.MarkerShapeFromSeries
+
+
+def test_where_two_lines_meet_both_points_show(qtbot) -> None:
+    widget = shown(qtbot, MEET)
+    chart = widget.chart_view.chart()
+    qtbot.waitUntil(lambda: chart.plotArea().width() > 0, timeout=1000)
+    image = widget.chart_view.grab().toImage()
+    any_series = chart.series()[0]
+    orange = hue_color(Hue.ORANGE, dark=False).name()
+    blue = hue_color(Hue.BLUE, dark=False).name()
+    for x, y in ((1, 5), (3, 0), (5, 10)):  # in the middle and on both ends of the axis
+        centre = widget.chart_view.mapFromScene(chart.mapToPosition(QPointF(x, y), any_series))
+        seen = {
+            image.pixelColor(centre.x() + dx, centre.y() + dy).name()
+            for dx in range(-7, 8)
+            for dy in range(-7, 8)
+        }
+        assert {orange, blue} <= seen, (x, y)
+
+
+def test_crowded_labels_stand_upright(qtbot) -> None:
+    weeks = tuple(f"W{n}" for n in range(37, 49))
+    spec = LineChart("t", weeks, (Series("a", (1,) * 12),), "y")
+    widget = shown(qtbot, spec)
+    widget.resize(1200, 420)
+    qtbot.waitUntil(lambda: not widget.labels_upright(), timeout=1000)
+    widget.resize(360, 420)
+    qtbot.waitUntil(widget.labels_upright, timeout=1000)
+
+
+# --- legends in drawn charts --------------------------------------------------------------------
+
+BREAKS = BarChart(
+    "Did I take my breaks?",
+    DAYS,
+    tuple(
+        Series(name, (1,) * 7, hue)
+        for name, hue in (
+            ("Done", Hue.BLUISH_GREEN),
+            ("Snoozed", Hue.SKY_BLUE),
+            ("Skipped", Hue.ORANGE),
+            ("Ignored", Hue.GREY),
+        )
+    ),
+    "Prompts and breaks",
+    marks=(Series("Natural breaks", (1,) * 7, Hue.REDDISH_PURPLE),),
+)
+
+
+def test_a_crowded_legend_gets_a_smaller_font_rather_than_cut_names(qapp) -> None:
+    font = QFont()
+    font.setPointSizeF(9)
+    assert legend_share(BREAKS, font, 1000) == 1.0
+    # The doctor report's charts: about 420 px wide at the screen's scale.
+    assert 0.75 <= legend_share(BREAKS, font, 420) < 1.0
+    assert legend_share(BREAKS, font, 100) == 0.75  # never smaller than that

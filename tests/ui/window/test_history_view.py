@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from posture_app.core.model import Area, StiffnessRating, WaterLog
@@ -375,3 +376,13 @@ def test_controls_have_accessible_names(view: HistoryView) -> None:
     for widget in (dialog.score, dialog.area, dialog.note, dialog.when):
         assert widget.accessibleName()
     dialog.reject()
+
+
+def test_the_date_labels_are_not_clipped(view: HistoryView) -> None:
+    # "To" is measured kerned (the o tucked under the T) but, with its shortcut letter
+    # underlined, drawn unkerned: the label must be as wide as its letters drawn apart.
+    for label, text in zip(view.date_labels, ("From", "To"), strict=True):
+        assert label.text().replace("&", "") == text
+        metrics = QFontMetrics(label.font())
+        assert label.width() >= sum(metrics.horizontalAdvance(c) for c in text)
+        assert label.buddy() in (view.start, view.end)

@@ -9,10 +9,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel
 
-from posture_app.core.insights import NOTE, insights, not_enough
-from posture_app.core.stats import DaySummary
+from posture_app.core.insights import NOTE, Measure, insights, not_enough
+from posture_app.core.model import Kind
+from posture_app.core.stats import DaySummary, PromptCounts
 from posture_app.ui import look
-from posture_app.ui.window.insights_view import NO_PATTERNS_YET, InsightsView
+from posture_app.ui.window.insights_view import (
+    CARD_TITLES,
+    INTRO,
+    NO_PATTERNS_YET,
+    InsightsView,
+    emphasised,
+)
 
 D0 = date(2026, 9, 7)
 SELECTABLE = (
@@ -48,15 +55,68 @@ def test_it_shows_the_cores_sentences(view):
     items = insights(days(12))
     assert items  # the data must support at least one
     view.show_insights(items, not_enough(days(12)))
-    assert [label.text() for label in view.sentences] == [i.text for i in items]
+    # A screen reader reads each sentence as the core wrote it.
+    assert [label.accessibleName() for label in view.sentences] == [i.text for i in items]
     assert view.missing.isHidden()
     for i, label in enumerate(view.sentences, 1):
         assert label.isVisibleTo(view)
         assert label.wordWrap()
         assert label.textInteractionFlags() & SELECTABLE == SELECTABLE
-        assert label.textFormat() == Qt.TextFormat.PlainText
-        assert label.accessibleName() == label.text()
+        assert label.textFormat() == Qt.TextFormat.RichText
+        assert label.text() == emphasised(items[i - 1].text)
         assert label.accessibleDescription() == f"Pattern {i} of {len(items)}"
+
+
+def test_each_insight_is_a_card_saying_what_it_compares(view):
+    items = insights(days(12))
+    view.show_insights(items)
+    assert [card.title.text() for card in view.cards] == [CARD_TITLES[i.measure] for i in items]
+    assert [card.accessibleName() for card in view.cards] == [
+        card.title.text() for card in view.cards
+    ]
+    assert all(card.isVisibleTo(view) for card in view.cards)
+    assert view.intro.text() == INTRO
+    assert view.intro.isVisibleTo(view)
+    view.show_insights([])
+    assert view.cards == []
+    assert view.intro.isHidden()  # nothing to explain
+
+
+def test_every_kind_of_insight_has_a_card_title():
+    assert set(CARD_TITLES) == set(Measure)
+
+
+def test_the_averages_are_emphasised_and_nothing_else_is_markup():
+    text = (
+        "On the 13 days you took more than 60% of the breaks you were reminded of,"
+        " your evening stiffness averaged 5.8; on the other 12 days, 4.3 <b>&"
+    )
+    shown = emphasised(text)
+    assert shown.count("<b>") == 2  # 5.8 and 4.3; the sentence's own "<b>" is escaped
+    assert "<b>5.8</b>" in shown
+    assert "<b>4.3</b>" in shown
+    assert "60%" in shown
+    assert "<b>60" not in shown  # a percentage is not an average
+    assert "&lt;b&gt;&amp;" in shown
+
+
+def test_a_breaks_card_reads_the_share_taken(view):
+    rows = []
+    for i in range(12):
+        done = 9 if i % 2 else 2  # 90% against 20% of ten prompts
+        rows.append(
+            DaySummary(
+                D0 + timedelta(days=i),
+                sitting_minutes=300,
+                prompts={Kind.BREAK: PromptCounts(done=done, skipped=10 - done)},
+                stiffness_evening=3 if i % 2 else 6,
+            )
+        )
+    view.show_insights(insights(rows))
+    (card,) = view.cards
+    assert card.title.text() == "Breaks and evening stiffness"
+    # 20% against 90%: the round cut nearest the middle.
+    assert "more than 60% of the breaks you were reminded of" in card.sentence.accessibleName()
 
 
 def test_it_shows_what_is_missing_when_there_is_nothing_yet(view):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton, QStyle, QStyleOptionButton
 
 from posture_app.core import exchange
 from posture_app.core.content import SAFETY_NOTE
@@ -357,12 +358,12 @@ def test_insights_show_the_cores_findings(window, store) -> None:
     assert view is not None
     findings = insights_for(store, date(2026, 11, 25))  # this week: up to today
     assert findings.items  # the data must support at least one
-    assert [label.text() for label in view.sentences] == [i.text for i in findings.items]
+    assert [label.accessibleName() for label in view.sentences] == [i.text for i in findings.items]
     assert window.insights_heading is not None
     assert window.insights_heading.text() == "Patterns over 8 weeks: 1 October – 25 November 2026"
     window.set_week(IsoWeek(2026, 44))  # an earlier week: up to its Sunday
     findings = insights_for(store, date(2026, 11, 1))
-    assert [label.text() for label in view.sentences] == [i.text for i in findings.items]
+    assert [label.accessibleName() for label in view.sentences] == [i.text for i in findings.items]
     assert view.missing.isHidden() == (findings.missing is None)
 
 
@@ -550,6 +551,31 @@ def test_tabs_buttons_and_title_have_accessible_names(window) -> None:
     window.previous_week()
     assert window.title.accessibleName() == "Week 47, 16 to 22 November 2026"
     assert window.accessibleName() == "posture-app"
+
+
+# --- how it looks at its default size ----------------------------------------------------------
+
+
+def test_this_week_fits_the_default_window_without_scrolling(qtbot, window) -> None:
+    assert (window.width(), window.height()) == main_window.DEFAULT_SIZE
+    view = window.week_view
+    assert view is not None
+    qtbot.waitUntil(lambda: len({(c.x(), c.y()) for c in view.charts}) == 4, timeout=1000)
+    scroller = view.pages.scroller
+    assert scroller.widget().height() <= scroller.viewport().height()
+    assert not scroller.verticalScrollBar().isVisible()
+
+
+def test_the_export_buttons_arrow_has_room_beside_its_text(window) -> None:
+    button = window.export_button
+    assert isinstance(button, QPushButton)  # styles draw a push button's menu arrow apart
+    assert button.menu() is window.export_menu
+    option = QStyleOptionButton()
+    option.initFrom(button)
+    arrow = button.style().pixelMetric(QStyle.PixelMetric.PM_MenuButtonIndicator, option, button)
+    text = button.fontMetrics().horizontalAdvance(button.text())
+    assert button.width() >= text + arrow
+    assert [a.text() for a in window.export_menu.actions()] == ["Export CSV…", "Export JSON…"]
 
 
 # --- its own process --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter, QTextCursor, QTextDocument
 from PySide6.QtPdf import QPdfDocument
 
 from posture_app.core.content import SAFETY_NOTE
@@ -21,6 +21,7 @@ from posture_app.core.stats import IsoWeek, week_summary, weekly_series
 from posture_app.core.store import Records, Store
 from posture_app.ui.window import report
 from posture_app.ui.window.charts import Hue, hue_color
+from posture_app.ui.window.main_window import date_range_text
 from posture_app.ui.window.report import (
     SAFETY_HEADING,
     PrintedReport,
@@ -32,7 +33,7 @@ from posture_app.ui.window.report import (
     write_png,
 )
 from posture_app.ui.window.trends_view import trend_charts
-from posture_app.ui.window.week_view import HEADLINES, WeekGoals, week_charts
+from posture_app.ui.window.week_view import HEADLINES, WeekGoals, headline_values, week_charts
 from tests.fakes import day, local
 
 WEEK = IsoWeek(2026, 48)  # Monday 23 November 2026
@@ -149,8 +150,16 @@ def test_dates_read_as_people_write_them() -> None:
     assert week_span(date(2026, 11, 23), date(2026, 11, 29)) == "23–29 November 2026"
     assert week_span(date(2026, 11, 30), date(2026, 12, 6)) == "30 November – 6 December 2026"
     assert week_span(date(2026, 12, 28), date(2027, 1, 3)) == "28 December 2026 – 3 January 2027"
-    assert period_text(date(2026, 11, 2), date(2026, 11, 29)) == "2 November – 29 November 2026"
+    # The month once when it is one month, as the app window writes the same dates.
+    assert period_text(date(2026, 11, 2), date(2026, 11, 29)) == "2–29 November 2026"
+    assert period_text(date(2026, 10, 26), date(2026, 11, 22)) == "26 October – 22 November 2026"
     assert period_text(date(2026, 12, 7), date(2027, 1, 3)) == "7 December 2026 – 3 January 2027"
+    for first, last in (
+        (date(2026, 11, 2), date(2026, 11, 29)),
+        (date(2026, 10, 26), date(2026, 11, 22)),
+        (date(2026, 12, 7), date(2027, 1, 3)),
+    ):
+        assert period_text(first, last) == week_span(first, last) == date_range_text(first, last)
 
 
 # --- PNG --------------------------------------------------------------------------------------
@@ -223,7 +232,7 @@ def test_the_sections_start_where_a_reader_expects(qapp, week_store) -> None:
     doc = printed(week_store)
     assert doc.page_of("Summary by week") == 1
     assert doc.page_of("Week by week") == 1
-    assert doc.page_of("Last week: 23–29 November 2026") == 2  # always on a page of its own
+    assert doc.page_of("Week 48: 23–29 November 2026") == 2  # always on a page of its own
     assert doc.page_of("Every stiffness rating") == 2
     assert doc.page_of("not in the report") == 0
 
@@ -261,11 +270,12 @@ def test_nothing_recorded_fits_one_page_with_the_safety_note(qapp, store) -> Non
 def test_pdf_title_summary_and_charts(qapp, week_store) -> None:
     doc = printed(week_store)
     text = doc.text()
-    title = "Back stiffness and sitting: 4 weeks, 2 November – 29 November 2026"
+    title = "Back stiffness and sitting: 4 weeks, 2–29 November 2026"
     assert doc.content.title == title
     assert text.startswith(title)
     assert "on 30 November 2026" in text  # the date it was made
-    for label in ("W45", "W46", "W47", "W48", "All 4 weeks", "Last week: 23–29 November 2026"):
+    assert "Last week" not in text  # the week is named by its number, like everywhere else
+    for label in ("W45", "W46", "W47", "W48", "All 4 weeks", "Week 48: 23–29 November 2026"):
         assert label in text
     series = weekly_series(week_store, WEEK, 4)
     goals = WeekGoals.from_settings(SETTINGS)
@@ -273,9 +283,64 @@ def test_pdf_title_summary_and_charts(qapp, week_store) -> None:
     assert text.count("\ufffc") == 8  # each chart is one object in the text flow
 
 
+def table_cell(doc: PrintedReport, text: str, after: str = "") -> tuple[int, int, float]:
+    """Where `text` first appears (after `after`) in a table: (row, column, its cell padding)."""
+    start = doc.doc.find(after) if after else QTextCursor(doc.doc)
+    found = doc.doc.find(text, start, QTextDocument.FindFlag.FindCaseSensitively)
+    assert not found.isNull(), text
+    table = found.currentTable()
+    assert table is not None, text
+    cell = table.cellAt(found)
+    return cell.row(), cell.column(), table.format().cellPadding()
+
+
+def test_the_summary_keeps_each_value_on_one_line_with_room_around_it(qapp, week_store) -> None:
+    doc = printed(week_store)
+    summary = week_summary(week_store, WEEK)
+    sitting = headline_values(summary.totals)["sitting_minutes_per_day"]  # "6 h 44 min"
+    # No line break inside "6 h 44 min" (the plain text and find() read non-breaking spaces
+    # as spaces; the raw text keeps them).
+    assert sitting.replace(" ", "\u00a0") in doc.doc.toRawText()
+    row, column, padding = table_cell(doc, sitting, after="W48")
+    assert (row, column) == (4, 2)  # W48's row (after the header), "Sitting a day"
+    assert padding == report.PDF_SUMMARY_PADDING > report.PDF_CELL_PADDING
+    # Every cell of the totals row keeps to one line too.
+    table = doc.doc.find("All 4 weeks").currentTable()
+    assert table is not None
+    last = table.rows() - 1
+    for c in range(table.columns()):
+        cell = table.cellAt(last, c).firstCursorPosition()
+        cell.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+        assert cell.selectedText()
+        assert " " not in cell.selectedText(), cell.selectedText()
+
+
+def test_the_weeks_headline_names_values_and_changes_have_rows_of_their_own(
+    qapp, week_store
+) -> None:
+    doc = printed(week_store)
+    rows = report.headlines(week_summary(week_store, WEEK))
+    heading = "Week 48: 23–29 November 2026"
+    assert table_cell(doc, rows[0][0], after=heading)[:2] == (0, 0)
+    table = doc.doc.find(rows[0][0], doc.doc.find(heading)).currentTable()
+    assert table is not None
+    assert (table.rows(), table.columns()) == (3, 5)
+
+    def text(row: int, column: int) -> str:
+        cell = table.cellAt(row, column)
+        cursor = cell.firstCursorPosition()
+        cursor.setPosition(cell.lastCursorPosition().position(), QTextCursor.MoveMode.KeepAnchor)
+        return cursor.selectedText().replace("\u00a0", " ")
+
+    # A long name ("Stiffness, mornings") cannot push its value below the others'.
+    assert [text(0, c) for c in range(5)] == [name for name, _, _ in rows]
+    assert [text(1, c) for c in range(5)] == [value for _, value, _ in rows]
+    assert [text(2, c) for c in range(5)] == [change for _, _, change in rows]
+
+
 def test_one_week_report_says_one_week(qapp, week_store) -> None:
     doc = printed(week_store, weeks=1)
-    assert doc.content.title == "Back stiffness and sitting: 1 week, 23 November – 29 November 2026"
+    assert doc.content.title == "Back stiffness and sitting: 1 week, 23–29 November 2026"
     assert "All 1 weeks" in doc.text()
 
 

@@ -17,7 +17,7 @@ from posture_app.core.stats import (
     weekly_series,
 )
 from posture_app.core.store import Store
-from posture_app.ui.window.trends_view import TrendsView
+from posture_app.ui.window.trends_view import MIN_CHART_WIDTH, TrendsView
 from posture_app.ui.window.week_view import WeekGoals
 from tests.fakes import local
 
@@ -69,8 +69,11 @@ def test_each_measure_is_the_weeks_total_or_average(qtbot) -> None:
     series = [week(w, n) for n, w in enumerate(WEEKS)]
     view = view_of(qtbot, series, WeekGoals.from_settings(Settings(water_goal_ml=2200)))
     sitting, breaks, water, stiffness = (c.plotted() for c in view.charts)
-    # Week 0 has no data: a gap, not a zero.
-    assert sitting["Sitting per day (average)"] == (None, *(310 + 10 * n for n in range(1, 12)))
+    # Week 0 has no data: a gap, not a zero. Sitting is in hours.
+    assert sitting["Sitting per day (average)"] == (
+        None,
+        *((310 + 10 * n) / 60 for n in range(1, 12)),
+    )
     assert breaks["Breaks done"] == (None, *(2 * n for n in range(1, 12)))  # hydration left out
     assert breaks["Natural breaks"] == (None, *(2 * n for n in range(1, 12)))
     assert water["Water per day (average)"] == (None, *(1000 + 100 * n for n in range(1, 12)))
@@ -78,7 +81,7 @@ def test_each_measure_is_the_weeks_total_or_average(qtbot) -> None:
     assert stiffness["Mornings (average)"] == (None, *range(1, 11), 10)
     assert stiffness["Evenings (average)"] == (None, 5, 5, None, *(5,) * 8)
     # And they are the core's own numbers.
-    assert sitting["Sitting per day (average)"][5] == series[5].totals.sitting_minutes / 2
+    assert sitting["Sitting per day (average)"][5] == series[5].totals.sitting_minutes / 2 / 60
     assert stiffness["Mornings (average)"][7] == series[7].totals.stiffness_morning_avg
 
 
@@ -86,8 +89,49 @@ def test_the_table_says_not_rated_where_no_rating(qtbot) -> None:
     view = view_of(qtbot, [week(w, n) for n, w in enumerate(WEEKS)])
     model = view.charts[3].model
     assert model.index(3, 2).data() == "not rated"  # W40 evenings
-    assert model.index(3, 1).data() == "3"
+    assert model.index(3, 1).data() == "3.0"  # an average: always one decimal
     assert "W40 not rated" in view.charts[3].chart_view.accessibleDescription()
+
+
+def test_tables_say_sitting_in_hours_and_minutes_and_water_in_whole_ml(qtbot) -> None:
+    view = view_of(qtbot, [week(w, n) for n, w in enumerate(WEEKS)])
+    sitting, water = view.charts[0].model, view.charts[2].model
+    assert sitting.headerData(1, Qt.Orientation.Horizontal) == "Sitting per day (average)"
+    assert [sitting.index(r, 1).data() for r in (0, 1, 11)] == ["–", "5 h 20 min", "7 h 00 min"]
+    assert water.headerData(1, Qt.Orientation.Horizontal) == "Water per day (average) (ml)"
+    assert water.index(1, 1).data() == "1100"
+
+
+def test_water_per_day_is_whole_ml(qtbot) -> None:
+    w = WEEKS[-1]
+    days = [DaySummary(d, sitting_minutes=60, water_ml=1000 + i) for i, d in enumerate(w.days[:2])]
+    days += [DaySummary(d) for d in w.days[2:]]
+    view = view_of(qtbot, [WeekSummary(w, tuple(days), totals_of(days), None)])
+    # 1000.5 ml a day, rounded as the week's headline rounds it.
+    assert view.charts[2].plotted()["Water per day (average)"] == (1000,)
+
+
+def test_the_charts_sit_two_by_two_with_upright_week_labels_when_crowded(qtbot) -> None:
+    view = view_of(qtbot, [week(w, n) for n, w in enumerate(WEEKS)])
+    view.resize(1000, 700)
+    qtbot.waitUntil(lambda: view.pages.columns == 2, timeout=1000)
+    assert view.pages.columns_for(view.pages.width()) == 2
+    # Two rows of two (once laid out).
+    qtbot.waitUntil(lambda: len({(c.x(), c.y()) for c in view.charts}) == 4, timeout=1000)
+    assert len({c.y() for c in view.charts}) == 2
+    # Twelve labels side by side need more room than half the window gives: they stand up.
+    qtbot.waitUntil(lambda: all(c.labels_upright() for c in view.charts), timeout=1000)
+
+
+def test_a_narrow_window_puts_one_chart_a_row_with_labels_flat(qtbot) -> None:
+    view = view_of(qtbot, [week(w, n) for n, w in enumerate(WEEKS)])
+    view.resize(2 * MIN_CHART_WIDTH - 40, 700)
+    qtbot.waitUntil(lambda: view.pages.columns == 1, timeout=1000)
+    qtbot.waitUntil(lambda: len({c.y() for c in view.charts}) == 4, timeout=1000)
+    assert len({c.x() for c in view.charts}) == 1
+    qtbot.waitUntil(lambda: not any(c.labels_upright() for c in view.charts), timeout=1000)
+    view.resize(1000, 700)
+    qtbot.waitUntil(lambda: view.pages.columns == 2, timeout=1000)
 
 
 def test_no_data_in_any_week_explains_instead(qtbot) -> None:
@@ -105,7 +149,7 @@ def test_new_weeks_update_the_same_charts(qtbot) -> None:
     first = view.charts[0]
     view.show_weeks([week(w, 1) for w in WEEKS])
     assert view.charts[0] is first
-    assert first.plotted()["Sitting per day (average)"] == (320,) * 12
+    assert first.plotted()["Sitting per day (average)"] == (320 / 60,) * 12
     assert "Daily goal" not in view.charts[2].plotted()
 
 
@@ -121,6 +165,6 @@ def test_weeks_from_the_store(qtbot) -> None:
     store.add_stiffness(StiffnessRating("r1", local("2026-11-24T19:00"), 6))
     view = view_of(qtbot, weekly_series(store, LAST, 12))
     sitting, _breaks, water, stiffness = (c.plotted() for c in view.charts)
-    assert sitting["Sitting per day (average)"] == (*(None,) * 10, 120, 0)
+    assert sitting["Sitting per day (average)"] == (*(None,) * 10, 2, 0)
     assert water["Water per day (average)"] == (*(None,) * 10, 0, 750)
     assert stiffness["Evenings (average)"] == (*(None,) * 11, 6)

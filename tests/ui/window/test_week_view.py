@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame
 
 from posture_app.core.model import (
     Kind,
@@ -27,7 +30,13 @@ from posture_app.core.stats import (
 )
 from posture_app.core.store import Store
 from posture_app.ui import look
-from posture_app.ui.window.week_view import WeekGoals, WeekView, change_text
+from posture_app.ui.window.week_view import (
+    WeekGoals,
+    WeekView,
+    change_text,
+    headline_values,
+    hours,
+)
 from tests.fakes import local
 from tests.ui.window.test_charts import dark_palette
 
@@ -140,9 +149,26 @@ def test_without_a_week_before_the_headline_says_so(qtbot) -> None:
 def test_the_sitting_chart_marks_the_longest_session_and_the_break_interval(qtbot) -> None:
     view = view_of(qtbot, summary(this_week(), last_week()))
     sitting = view.charts[0].plotted()
-    assert sitting["Sitting"] == (412, 380, 0, 200, 0, 0, 0)
-    assert sitting["Longest unbroken session"] == (95, 70, None, 40, None, None, None)
-    assert set(sitting["Break interval"]) == {60}  # the movement-break setting
+    # In hours, like the headline's "5 h 31 min".
+    assert sitting["Sitting"] == tuple(m / 60 for m in (412, 380, 0, 200, 0, 0, 0))
+    assert sitting["Longest unbroken session"] == (95 / 60, 70 / 60, None, 40 / 60, *(None,) * 3)
+    assert set(sitting["Break interval"]) == {1.0}  # the movement-break setting: 60 min
+    assert view.charts[0].spec.y_label == "Sitting"
+    assert view.charts[0].spec.unit == "h"
+
+
+def test_the_sitting_table_says_hours_and_minutes(qtbot) -> None:
+    view = view_of(qtbot, summary(this_week(), last_week()))
+    model = view.charts[0].model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Day", "Sitting", "Longest unbroken session", "Break interval"]
+    assert [model.index(0, c).data() for c in range(4)] == [
+        "Mon",
+        "6 h 52 min",
+        "1 h 35 min",
+        "1 h 00 min",
+    ]
+    assert [model.index(2, c).data() for c in range(3)] == ["Wed", "0 min", "–"]
 
 
 def test_the_breaks_chart_stacks_outcomes_of_break_prompts_only(qtbot) -> None:
@@ -178,7 +204,7 @@ def test_days_are_labelled_monday_to_sunday_in_every_table(qtbot) -> None:
 def test_each_chart_describes_its_values(qtbot) -> None:
     view = view_of(qtbot, summary(this_week(), last_week()))
     descriptions = [c.chart_view.accessibleDescription() for c in view.charts]
-    assert "Mon 412 min, Tue 380 min" in descriptions[0]
+    assert "Mon 6 h 52 min, Tue 6 h 20 min" in descriptions[0]
     assert "Done: Mon 4, Tue 3" in descriptions[1]
     assert "Daily goal: 2500 ml" in descriptions[2]
     assert "Morning: Mon 3, Tue not rated" in descriptions[3]
@@ -204,7 +230,7 @@ def test_switching_between_an_empty_and_a_full_week(qtbot) -> None:
     view = view_of(qtbot, empty_week())
     view.show_week(summary(this_week(), None), GOALS)
     assert not view.pages.showing_empty()
-    assert view.charts[0].plotted()["Sitting"][0] == 412
+    assert view.charts[0].plotted()["Sitting"][0] == hours(412)
     view.show_week(empty_week(), GOALS)
     assert view.pages.showing_empty()
 
@@ -227,7 +253,7 @@ def test_switching_weeks_takes_under_50_ms(qtbot, qapp) -> None:
         view.repaint()
         qapp.processEvents()  # QtCharts lays out and paints the new values here
         best = min(best, time.perf_counter() - start)
-    assert view.charts[0].plotted()["Sitting"][0] == 412
+    assert view.charts[0].plotted()["Sitting"][0] == hours(412)
     assert best < 0.050
 
 
@@ -236,6 +262,38 @@ def test_change_text() -> None:
     assert change_text("water_ml_per_day", 150.0, has_value=True) == "+150 ml vs last week"
     assert change_text("breaks_done", 0.0, has_value=True) == "same as last week"
     assert change_text("stiffness_evening_avg", None, has_value=False) == ""
+
+
+@pytest.mark.parametrize(
+    ("key", "change", "text"),
+    [
+        # Sitting reads like the sitting time itself, not "+109 min".
+        ("sitting_minutes_per_day", 109.4, "+1 h 49 min vs last week"),
+        # Stiffness always to one decimal, whole changes too.
+        ("stiffness_morning_avg", -1.0, "−1.0 vs last week"),
+        ("stiffness_evening_avg", 0.7, "+0.7 vs last week"),
+        ("stiffness_evening_avg", 0.04, "same as last week"),
+    ],
+)
+def test_changes_read_like_their_values(key: str, change: float, text: str) -> None:
+    assert change_text(key, change, has_value=True) == text
+
+
+def test_stiffness_averages_always_have_one_decimal() -> None:
+    days = list(this_week())
+    days[1] = DaySummary(days[1].date, sitting_minutes=60, stiffness_morning=4)  # 3 and 4, 5
+    values = headline_values(totals_of(days))
+    assert values["stiffness_morning_avg"] == "3.7 of 10"
+    assert values["stiffness_evening_avg"] == "5.0 of 10"  # not "5 of 10"
+
+
+def test_the_charts_sit_on_the_window_without_a_frame(qtbot) -> None:
+    view = view_of(qtbot, summary(this_week(), last_week()))
+    assert view.pages.scroller.frameShape() == QFrame.Shape.NoFrame
+    qtbot.waitUntil(lambda: len({(c.x(), c.y()) for c in view.charts}) == 4, timeout=1000)
+    assert len({c.x() for c in view.charts}) == len({c.y() for c in view.charts}) == 2
+    sizes = {(c.width(), c.height()) for c in view.charts}
+    assert len(sizes) == 1  # every chart the same size
 
 
 def test_a_week_from_the_store(qtbot) -> None:
@@ -279,8 +337,8 @@ def test_a_week_from_the_store(qtbot) -> None:
     store.add_stiffness(StiffnessRating("r1", local("2026-11-25T08:00"), 2))
     week = week_summary(store, WEEK)
     view = view_of(qtbot, week)
-    assert view.charts[0].plotted()["Sitting"] == (120, 0, 0, 0, 0, 0, 0)
-    assert view.charts[0].plotted()["Longest unbroken session"][0] == 90
+    assert view.charts[0].plotted()["Sitting"] == (2, 0, 0, 0, 0, 0, 0)
+    assert view.charts[0].plotted()["Longest unbroken session"][0] == 1.5
     assert view.charts[1].plotted()["Done"][0] == 1
     assert view.charts[1].plotted()["Skipped"][0] == 1
     assert view.charts[1].plotted()["Natural breaks"][0] == 1
