@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSocketNotifier, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, Signal
 
 from posture_app.paths import APP_NAME
 
@@ -29,18 +29,35 @@ log = logging.getLogger(__name__)
 
 #: How long a second launch waits to reach the running one.
 CONNECT_S = 0.5
+#: Unix socket paths longer than this do not fit (108 bytes on Linux, 104 on macOS).
+MAX_SOCKET_PATH = 100
 _SHOW = b"show\n"
 
 
 def instance_name(data_dir: Path, runtime_dir: str | None) -> str:
     """The socket's path: in the user's runtime folder when there is one (private, cleaned at
-    logout), else in the temp folder with the user's name in it."""
+    logout), else in a private folder of the user's own in the temp folder."""
     key = f"{zlib.crc32(str(data_dir).encode()):08x}"
     if runtime_dir and os.path.isdir(runtime_dir):
-        return os.path.join(runtime_dir, f"{APP_NAME}-{key}")
+        name = os.path.join(runtime_dir, f"{APP_NAME}-{key}")
+        if len(name.encode()) <= MAX_SOCKET_PATH:
+            return name
+    return os.path.join(_private_temp_dir(), f"{APP_NAME}-{key}")
+
+
+def _private_temp_dir() -> str:
+    """`TMP/posture-app-USER`, made 0700 if missing; refused if it is not the user's own."""
     import getpass  # rarely needed: there is a runtime folder on most desktops
 
-    return os.path.join(tempfile.gettempdir(), f"{APP_NAME}-{getpass.getuser()}-{key}")
+    folder = os.path.join(tempfile.gettempdir(), f"{APP_NAME}-{getpass.getuser()}")
+    if not hasattr(os, "getuid"):  # Windows: only the name's last part names a local pipe
+        return folder
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(folder, 0o700)
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise OSError(f"{folder} is not a private folder of this user's")
+    return folder
 
 
 class SingleInstance(QObject):
@@ -50,15 +67,21 @@ class SingleInstance(QObject):
 
     def __init__(self, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.name = instance_name(data_dir, os.environ.get("XDG_RUNTIME_DIR"))
+        try:
+            self.name = instance_name(data_dir, os.environ.get("XDG_RUNTIME_DIR"))
+        except OSError as exc:  # no private place for the socket: run without the guard
+            log.warning("no single-instance socket: %s", exc)
+            self.name = ""
         self._server: socket.socket | None = None
         self._notifier: QSocketNotifier | None = None
         self._qt: _QtServer | None = None
 
     def ask_running(self) -> bool:
         """If another instance runs, ask it to show its window and return True."""
+        if not self.name:
+            return False
         if not hasattr(socket, "AF_UNIX"):
-            return _QtServer.ask(self.name)
+            return _QtServer.ask(os.path.basename(self.name))  # a pipe name has no backslashes
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(CONNECT_S)
             try:
@@ -68,27 +91,49 @@ class SingleInstance(QObject):
                 return False
         return True
 
-    def listen(self) -> None:
-        """Become the running instance (call after `ask_running` found none)."""
+    def listen(self) -> bool:
+        """Become the running instance: False if another one already is (it was asked to show).
+
+        Binding the socket is the claim, so two launches at the same moment cannot both win.
+        Connections that arrive before Qt's event loop runs wait in the socket's queue.
+        """
+        if not self.name:
+            return True
         if not hasattr(socket, "AF_UNIX"):
-            self._qt = _QtServer(self.name, self.show_requested.emit, self)
+            self._qt = _QtServer(os.path.basename(self.name), self.show_requested.emit, self)
+            return True
+        for _attempt in range(2):
+            server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            old = os.umask(0o077)  # only this user may connect
+            try:
+                server.bind(self.name)
+                server.listen(4)
+            except OSError as exc:
+                server.close()
+                if self.ask_running():
+                    return False  # another instance holds it (and now shows its window)
+                if not _remove_stale(self.name):
+                    log.warning("single-instance socket %s failed: %s", self.name, exc)
+                    return True  # run anyway: one app without the guard beats no app
+                continue  # a socket file left by a crash was removed: bind again
+            finally:
+                os.umask(old)
+            server.setblocking(False)
+            self._server = server
+            self.watch()
+            return True
+        log.warning("single-instance socket %s: could not claim it", self.name)
+        return True
+
+    def watch(self) -> None:
+        """Start handling requests (once a QCoreApplication exists; listen calls it if one does)."""
+        if self._server is None or self._notifier is not None:
             return
-        _remove_stale(self.name)
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        old = os.umask(0o077)  # only this user may connect
-        try:
-            server.bind(self.name)
-            server.listen(4)
-        except OSError as exc:
-            server.close()
-            log.warning("single-instance socket %s failed: %s", self.name, exc)
-            return
-        finally:
-            os.umask(old)
-        server.setblocking(False)
-        self._server = server
-        self._notifier = QSocketNotifier(server.fileno(), QSocketNotifier.Type.Read, self)
+        if QCoreApplication.instance() is None:
+            return  # called again once the application exists
+        self._notifier = QSocketNotifier(self._server.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._accept)
+        self._accept()  # requests that came before the notifier
 
     def close(self) -> None:
         """Stop listening and remove the socket file."""
@@ -122,11 +167,18 @@ class SingleInstance(QObject):
                 self.show_requested.emit()
 
 
-def _remove_stale(name: str) -> None:
-    """A socket file left by a crash (nobody answered on it): remove it, and nothing else."""
-    with contextlib.suppress(FileNotFoundError):
-        if stat.S_ISSOCK(os.lstat(name).st_mode):
-            os.unlink(name)
+def _remove_stale(name: str) -> bool:
+    """Remove a socket file left by a crash (nobody answered on it); False if it cannot be."""
+    try:
+        if not stat.S_ISSOCK(os.lstat(name).st_mode):
+            return False  # not ours to remove
+        os.unlink(name)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("cannot remove the old instance socket %s: %s", name, exc)
+        return False
+    return True
 
 
 class _QtServer(QObject):

@@ -192,10 +192,8 @@ class Tray(QObject):
         return act
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
-        if reason in (
-            QSystemTrayIcon.ActivationReason.Trigger,
-            QSystemTrayIcon.ActivationReason.DoubleClick,
-        ):
+        # A click; not a double-click too, which Qt reports after the click's Trigger.
+        if reason is QSystemTrayIcon.ActivationReason.Trigger:
             self.open_window.emit()
 
     def show(self) -> None:

@@ -111,3 +111,17 @@ def test_the_icon_shows_at_most_two_characters(minutes, label):
     from posture_app.ui.tray import icon_label
 
     assert icon_label(minutes) == label
+
+
+def test_a_double_click_opens_one_window_not_two(qtbot):
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    tray = Tray()
+    opened: list[bool] = []
+    tray.open_window.connect(lambda: opened.append(True))
+    for reason in (
+        QSystemTrayIcon.ActivationReason.Trigger,
+        QSystemTrayIcon.ActivationReason.DoubleClick,
+    ):
+        tray.icon.activated.emit(reason)  # what Qt sends for a double-click
+    assert opened == [True]
