@@ -562,13 +562,16 @@ def _move_aside(path: Path, now: datetime, reason: str) -> str:
     return warning
 
 
-def load_settings(path: Path, *, now: datetime | None = None) -> tuple[Settings, list[str]]:
+def load_settings(
+    path: Path, *, now: datetime | None = None, read_only: bool = False
+) -> tuple[Settings, list[str]]:
     """Read the settings file leniently; returns the Settings and the warnings for the user.
 
     A missing file gives the defaults. A file that is not JSON, has no object at the top or has
     a bad version is moved aside to <name>.corrupt-YYYYMMDD-HHMMSS (time from `now`) and the
     defaults are used. A newer version raises SettingsTooNew and an unreadable file (permissions)
-    raises SettingsError; the file is left untouched in both cases.
+    raises SettingsError; the file is left untouched in both cases. With `read_only` (a reader
+    such as the app window, while the tray app owns the file) nothing is ever moved.
     """
     try:
         raw = path.read_bytes()
@@ -581,14 +584,17 @@ def load_settings(path: Path, *, now: datetime | None = None) -> tuple[Settings,
     try:
         obj = _decode(raw)
     except (ValueError, RecursionError) as error:
-        return Settings(), [_move_aside(path, when, _describe_decode_error(error))]
-    try:
-        return settings_from_json(obj, source=str(path))
-    except SettingsTooNew:
-        raise
-    except SettingsError as error:
-        reason = str(error).removeprefix(f"{path}: ")
-        return Settings(), [_move_aside(path, when, reason)]
+        reason = _describe_decode_error(error)
+    else:
+        try:
+            return settings_from_json(obj, source=str(path))
+        except SettingsTooNew:
+            raise
+        except SettingsError as error:
+            reason = str(error).removeprefix(f"{path}: ")
+    if read_only:
+        return Settings(), [f"{path} could not be read ({reason}); using the default settings"]
+    return Settings(), [_move_aside(path, when, reason)]
 
 
 def read_settings_file(path: Path) -> Settings:

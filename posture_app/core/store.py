@@ -196,15 +196,19 @@ class Store:
     # --- opening ------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, now: datetime | None = None, check: bool = True) -> Store:
+    def open(
+        cls, path: Path, *, now: datetime | None = None, check: bool = True, repair: bool = True
+    ) -> Store:
         """Open (creating or migrating) the database at `path`.
 
         `check` reads the whole file for damage first (PRAGMA quick_check): the tray app does
         it at start; quick command-line calls skip it, since its cost grows with the data.
+        Without `repair`, a damaged file raises StoreError and is left where it is (the app
+        window does so: the tray app, which owns the file, moves it aside).
         """
         moved: Path | None = None
         if path.exists():
-            moved = _inspect(path, now or datetime.now().astimezone(), check=check)
+            moved = _inspect(path, now or datetime.now().astimezone(), check=check, repair=repair)
         else:
             make_private_dirs(path.parent)
         if not path.exists():
@@ -557,7 +561,7 @@ def _drop(kept: Path | None) -> None:
         kept.unlink(missing_ok=True)
 
 
-def _inspect(path: Path, now: datetime, *, check: bool) -> Path | None:
+def _inspect(path: Path, now: datetime, *, check: bool, repair: bool = True) -> Path | None:
     """Check an existing database before use: refuse a newer one, move a bad one aside.
 
     Returns where a bad database was moved, or None if it is sound and not too new.
@@ -576,6 +580,8 @@ def _inspect(path: Path, now: datetime, *, check: bool) -> Path | None:
             raise StoreError(
                 f"{path} is busy (another program holds it locked); try again"
             ) from None
+        if not repair:
+            raise StoreError(f"{path} cannot be read ({exc}); it was left as it is") from None
         moved = move_aside(path, now, ("-wal", "-shm"))
         moved_wal = moved.with_name(moved.name + "-wal")
         if kept is not None and not moved_wal.exists():

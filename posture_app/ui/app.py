@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import logging
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, QUrl
+from PySide6.QtCore import QIODevice, QObject, QProcess, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
 
 from posture_app.core.clock import Clock, SystemClock, next_midnight
-from posture_app.core.files import FILE_MODE, make_private_dirs
+from posture_app.core.files import make_private_dirs
 from posture_app.core.model import Area
 from posture_app.core.scheduler import Scheduler, Snapshot
 from posture_app.core.settings import (
@@ -32,6 +30,7 @@ from posture_app.platform.sound import find_chime
 from posture_app.ui import forget_module_sources
 from posture_app.ui.controller import Controller
 from posture_app.ui.instance import SingleInstance
+from posture_app.ui.logfile import setup_logging
 from posture_app.ui.presenter import Presenter
 from posture_app.ui.tray import Tray
 
@@ -41,64 +40,8 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = PACKAGE_ROOT / "resources"
 #: The app window's own process: `python -m posture_app.ui.window`.
 WINDOW_MODULE = "posture_app.ui.window"
-#: The log rolls over to a new file at this size; this many old files are kept.
-LOG_MAX_BYTES = 1_000_000
-LOG_BACKUPS = 3
-
-
-class PrivateLog(logging.FileHandler):
-    """A log file only the user can read (it says when they sit and rest), rolled over by size.
-
-    Written here rather than taken from `logging.handlers`, whose import (sockets, pickle,
-    queues) costs about a megabyte in a process that runs all day; rolling over is ten lines.
-    """
-
-    def __init__(self, path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BACKUPS):
-        self.max_bytes = max_bytes
-        self.backups = backups
-        super().__init__(path, encoding="utf-8")
-
-    def _open(self) -> io.TextIOWrapper:
-        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
-        return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        """Write the record, then start a new file if this one has grown too big."""
-        super().emit(record)
-        if self.stream is not None and self.stream.tell() >= self.max_bytes:
-            self.roll_over()
-
-    def roll_over(self) -> None:
-        """log -> log.1 -> log.2 ...; the oldest beyond `backups` is overwritten."""
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None  # reopened by the next record
-        base = self.baseFilename
-        try:
-            for n in range(self.backups - 1, 0, -1):
-                if os.path.exists(f"{base}.{n}"):
-                    os.replace(f"{base}.{n}", f"{base}.{n + 1}")
-            if self.backups > 0:
-                os.replace(base, f"{base}.1")
-        except OSError as exc:
-            print(f"{APP_NAME}: cannot roll the log over: {exc}", file=sys.stderr)
-
-
-def setup_logging(paths: Paths) -> None:
-    """Log to a rotating file in the log folder, and warnings to stderr."""
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    try:
-        make_private_dirs(paths.log_dir)
-        handler = PrivateLog(paths.log_file)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-    except OSError as exc:
-        print(f"{APP_NAME}: cannot write the log in {paths.log_dir}: {exc}", file=sys.stderr)
-    err = logging.StreamHandler()
-    err.setLevel(logging.WARNING)
-    err.setFormatter(logging.Formatter(f"{APP_NAME}: %(message)s"))
-    root.addHandler(err)
+#: How long quitting waits for the window's process to close.
+WINDOW_CLOSE_MS = 2000
 
 
 class App(QObject):
@@ -135,6 +78,7 @@ class App(QObject):
         self._windows: dict[str, QWidget] = {}
         #: Where the window process's output goes (tests read it; None: nowhere).
         self.window_output: Path | None = None
+        self._window_processes: list[QProcess] = []
         self._wire()
         for note in detected.notes:
             log.info("%s", note)
@@ -197,6 +141,12 @@ class App(QObject):
 
     def shutdown(self) -> None:
         """Close the day and the database; remember what the app needs next time."""
+        for process in list(self._window_processes):  # the window goes with the app
+            self._window_processes.remove(process)
+            process.terminate()
+            if not process.waitForFinished(WINDOW_CLOSE_MS):
+                process.kill()
+                process.waitForFinished(WINDOW_CLOSE_MS)
         self.controller.shutdown()
         self.store.close()
         self.state = self.state.with_changes(last_exercise=self.presenter.last_exercise)
@@ -240,10 +190,11 @@ class App(QObject):
         """Open the app window (charts, history), or bring it to the front if it is open.
 
         It runs in a process of its own: the charts library costs memory the tray would keep
-        all day, and all of it is given back when the window closes. Where that process cannot
-        start, today's numbers open here instead.
+        all day, and all of it is given back when the window closes. If that process fails,
+        its one-line reason is shown and today's numbers open here instead. Quitting the tray
+        app closes the window too.
         """
-        process = QProcess()
+        process = QProcess(self)
         process.setProgram(sys.executable)
         args = ["-m", WINDOW_MODULE]
         if self.paths.base is not None:
@@ -252,11 +203,43 @@ class App(QObject):
         process.setWorkingDirectory(str(PACKAGE_ROOT))  # so `-m` finds the package uninstalled
         if self.window_output is not None:
             process.setStandardOutputFile(str(self.window_output))
-        started: object = process.startDetached()
-        # WORKAROUND: PySide6 6.11 returns a plain bool here, though its stubs say (bool, pid).
-        if not (started[0] if isinstance(started, tuple) else started):
-            log.warning("the app window could not start (%s); showing today's numbers", args)
-            self.show_window()
+        else:
+            process.setStandardOutputFile(QProcess.nullDevice())
+        # Its warnings and its one-line reason for failing, kept where the log lives (a pipe
+        # would keep all of it in this process's memory for as long as the window is open).
+        try:
+            make_private_dirs(self.paths.log_dir)
+            process.setStandardErrorFile(str(self._window_errors), QIODevice.OpenModeFlag.Append)
+        except OSError as exc:
+            log.warning("the window's errors go nowhere: %s", exc)
+            process.setStandardErrorFile(QProcess.nullDevice())
+        process.finished.connect(lambda code, _status, p=process: self._window_ended(p, code))
+        process.errorOccurred.connect(
+            lambda error, p=process: (
+                self._window_ended(p, None)
+                if error is QProcess.ProcessError.FailedToStart
+                else None
+            )
+        )
+        self._window_processes.append(process)
+        process.start()
+
+    def _window_ended(self, process: QProcess, code: int | None) -> None:
+        """The window's process ended: say why if it failed, and offer today's numbers."""
+        if process not in self._window_processes:
+            return
+        self._window_processes.remove(process)
+        process.deleteLater()
+        if code == 0:
+            return
+        reason = _last_line(self._window_errors) or process.errorString()
+        log.warning("the app window failed (%s): %s", code, reason)
+        self.presenter.notify("The window could not open", reason)
+        self.show_window()
+
+    @property
+    def _window_errors(self) -> Path:
+        return self.paths.log_dir / "window-errors.log"
 
     def show_requested(self) -> None:
         """A second launch asked for the window: the charts, or today's numbers without a tray."""
@@ -342,7 +325,7 @@ class App(QObject):
 
 def run(paths: Paths, detect: object | None = None) -> int:
     """Start the tray app; return its exit status."""
-    setup_logging(paths)
+    setup_logging(paths.log_dir, paths.log_file.name)
     QGuiApplication.setDesktopFileName(APP_NAME)
     qapp = QApplication.instance() or QApplication([APP_NAME])
     assert isinstance(qapp, QApplication)
@@ -352,10 +335,17 @@ def run(paths: Paths, detect: object | None = None) -> int:
     if icon.exists():
         qapp.setWindowIcon(QIcon(str(icon)))
     single = SingleInstance(paths.data_dir)
-    if single.ask_running():
+    if single.ask_running() or not single.listen():
         log.info("already running: asked it to show its window")
         return 0
-    single.listen()
+    try:
+        return _run_app(qapp, paths, single)
+    finally:
+        single.close()
+
+
+def _run_app(qapp: QApplication, paths: Paths, single: SingleInstance) -> int:
+    """Show the icon, build the app and run Qt's event loop."""
     from posture_app.platform.detect import detect as detect_platform
 
     # The icon first: it is what the user waits for; the platform probes and the database follow
@@ -374,6 +364,17 @@ def run(paths: Paths, detect: object | None = None) -> int:
     app.start()
     log.info("started at %s", datetime.now().astimezone().isoformat(timespec="seconds"))
     return qapp.exec()
+
+
+def _last_line(path: Path) -> str:
+    """The last non-empty line of a small text file ("" if there is none)."""
+    try:
+        with path.open("rb") as f:
+            f.seek(max(0, path.stat().st_size - 4096))
+            lines = f.read().decode(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return lines[-1].strip() if lines else ""
 
 
 def _autostart_command() -> list[str]:

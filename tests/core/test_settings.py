@@ -922,3 +922,16 @@ def test_an_unknown_insistence_falls_back_with_a_warning(bad):
     assert settings.insistence == "normal"
     assert settings.sound is True
     assert any("insistence must be one of gentle, normal, firm" in w for w in warnings)
+
+
+@pytest.mark.parametrize("content", CORRUPT_CONTENTS)
+def test_a_reader_leaves_a_corrupt_file_where_it_is(content: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(content)
+    s, warnings = load_settings(path, now=NOW, read_only=True)
+    assert s == Settings()
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json"]
+    assert len(warnings) == 1
+    assert "\n" not in warnings[0]
+    assert "using the default settings" in warnings[0]

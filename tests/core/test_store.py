@@ -1000,3 +1000,15 @@ def test_new_ids_are_random_version_4_uuids():
         assert str(parsed) == text
         assert parsed.version == 4
         assert parsed.variant == uuid.RFC_4122
+
+
+@pytest.mark.parametrize("damage", [_random_bytes, _truncated])
+def test_a_reader_leaves_a_corrupt_database_where_it_is(tmp_path: Path, db_path: Path, damage):
+    bad = damage(make_real_db(tmp_path / "real" / "posture.sqlite3"))
+    db_path.parent.mkdir(parents=True)
+    db_path.write_bytes(bad)
+    with pytest.raises(StoreError, match=r"cannot be read .*it was left as it is") as caught:
+        Store.open(db_path, now=NOW, check=False, repair=False)
+    assert "\n" not in str(caught.value)
+    assert db_path.read_bytes() == bad
+    assert sorted(p.name for p in db_path.parent.iterdir()) == [db_path.name]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -76,13 +77,13 @@ def test_the_log_is_readable_by_the_user_only(paths, monkeypatch):
     import logging
     import os
 
-    from posture_app.ui.app import setup_logging
+    from posture_app.ui.logfile import setup_logging
 
     root = logging.getLogger()
     before = list(root.handlers)
     old_umask = os.umask(0o022)
     try:
-        setup_logging(paths)
+        setup_logging(paths.log_dir, paths.log_file.name)
         logging.getLogger("posture_app.test").warning("a line")
     finally:
         os.umask(old_umask)
@@ -143,19 +144,21 @@ def test_a_stray_message_does_not_open_the_window(qtbot, paths):
 
     first = SingleInstance(paths.data_dir)
     first.listen()
-    with (
-        qtbot.assertNotEmitted(first.show_requested, wait=200),
-        socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock,
-    ):
+    heard: list[bool] = []
+    first.show_requested.connect(lambda: heard.append(True))
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.connect(first.name)
         sock.sendall(b"hello\n")
+    assert SingleInstance(paths.data_dir).ask_running()  # a real request, after the stray one
+    qtbot.waitUntil(lambda: bool(heard), timeout=5000)
+    assert heard == [True]  # the stray message opened nothing
     first.close()
 
 
 def test_the_log_rolls_over_by_size_and_keeps_a_few_old_files(tmp_path):
     import logging
 
-    from posture_app.ui.app import PrivateLog
+    from posture_app.ui.logfile import PrivateLog
 
     path = tmp_path / "posture-app.log"
     handler = PrivateLog(path, max_bytes=100, backups=2)
@@ -201,7 +204,73 @@ def test_the_app_window_opens_in_its_own_process_on_the_same_data(qtbot, tmp_pat
     made.open_window()
     qtbot.waitUntil(lambda: made.window_output.read_text().strip().isdigit(), timeout=20_000)
     assert "window" not in made._windows  # nothing of it lives in the tray's process
+    # It read this --basedir, not the usual place (XDG_DATA_HOME is a temp folder in tests).
+    assert not (Path(os.environ["XDG_DATA_HOME"]) / "posture-app").exists()
     made.shutdown()
+
+
+def test_a_window_that_cannot_open_says_why_and_shows_todays_numbers(qtbot, tmp_path, monkeypatch):
+    import posture_app.ui.app as ui_app
+
+    base = tmp_path / "base"
+    paths = Paths(base / "config", base / "data", base / "logs", base)
+    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(made.presenter, "notify", lambda title, text: said.append((title, text)))
+    monkeypatch.setattr(ui_app, "WINDOW_MODULE", "posture_app.no_such_window")
+    made.open_window()
+    qtbot.waitUntil(lambda: "status" in made._windows, timeout=20_000)
+    assert said
+    assert said[0][0] == "The window could not open"
+    assert "No module named posture_app.no_such_window" in said[0][1]
+    made._windows["status"].close()
+    made.shutdown()
+
+
+def test_two_launches_at_once_make_one_instance(qtbot, paths):
+    first, second = SingleInstance(paths.data_dir), SingleInstance(paths.data_dir)
+    assert not first.ask_running()
+    assert not second.ask_running()  # both looked before either claimed the socket
+    assert first.listen()
+    with qtbot.waitSignal(first.show_requested, timeout=5000):
+        assert not second.listen()  # it lost, and asked the first to show itself
+    first.close()
+
+
+def test_without_a_runtime_folder_the_socket_is_in_a_private_folder(tmp_path, monkeypatch):
+    from posture_app.ui.instance import MAX_SOCKET_PATH, instance_name
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # read TMPDIR again
+    name = instance_name(tmp_path / "data", None)
+    folder = Path(name).parent
+    assert folder.parent == tmp_path
+    assert folder.stat().st_mode & 0o777 == 0o700
+    too_long = tmp_path / ("r" * MAX_SOCKET_PATH)
+    too_long.mkdir()
+    assert Path(instance_name(tmp_path / "data", str(too_long))).parent == folder
+
+
+def test_a_log_that_cannot_roll_over_stops_trying_and_keeps_logging(tmp_path, monkeypatch):
+    import logging
+
+    from posture_app.ui.logfile import PrivateLog
+
+    path = tmp_path / "posture-app.log"
+    handler = PrivateLog(path, max_bytes=100, backups=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+
+    def refuse(*_args: object) -> None:
+        raise PermissionError("read-only folder")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    for n in range(6):
+        handler.emit(logging.makeLogRecord({"msg": f"line {n} " + "x" * 40}))
+    handler.close()
+    assert handler.max_bytes == 0  # given up, once
+    assert path.read_text().count("\n") == 6  # nothing lost
 
 
 def test_the_status_window_opens_the_charts_window(app, monkeypatch):

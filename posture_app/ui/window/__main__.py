@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from posture_app.ui.instance import SingleInstance
 
 PROG = f"{APP_NAME} window"
+#: The window's log, beside the tray app's.
+WINDOW_LOG = "window.log"
 QUIT_AFTER_SHOW_ENV = "POSTURE_APP_QUIT_AFTER_SHOW"
 TABS = ("week", "trends", "insights", "history")
 #: Where the app's icon lives, found the way ui/app.py finds it (the repository's resources/).
@@ -116,36 +118,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         "0",
     )
 
-    from posture_app.core.settings import Settings, SettingsError, load_settings
-    from posture_app.core.store import Store, StoreError
-
     clock = SystemClock()
     paths = resolve_paths(args.basedir)
-    single = None
+    from posture_app.ui.logfile import setup_logging
+
+    setup_logging(paths.log_dir, WINDOW_LOG)  # a file of its own: two processes never share one
+    single: SingleInstance | None = None
     if not quit_after_show:  # a measurement always opens its own window
         from posture_app.ui.instance import SingleInstance
 
         single = SingleInstance(paths.data_dir / "window")
-        if single.ask_running():
+        # Claimed at once (requests wait in the socket until the window exists), so a
+        # double-click that starts two windows still opens one.
+        if single.ask_running() or not single.listen():
             return 0  # the open window came to the front
-    messages: list[str] = []
     try:
-        settings, warnings = load_settings(paths.settings_file, now=clock.now())
+        return _open(args, clock, paths, single, quit_after_show)
+    finally:
+        if single is not None:
+            single.close()
+
+
+def _open(
+    args: argparse.Namespace,
+    clock: SystemClock,
+    paths: Paths,
+    single: SingleInstance | None,
+    quit_after_show: bool,
+) -> int:
+    """Read the settings and open the store, then show the window until it closes."""
+    from posture_app.core.settings import Settings, SettingsError, load_settings
+    from posture_app.core.store import Store, StoreError
+
+    messages: list[str] = []
+    # A reader: the tray app owns these files, so nothing here moves or rewrites them.
+    try:
+        settings, warnings = load_settings(paths.settings_file, now=clock.now(), read_only=True)
         messages += warnings
     except SettingsError as exc:
         settings = Settings()
-        messages.append(f"{exc} Using the default settings.")
+        messages.append(f"{str(exc).rstrip('.')}. Using the default settings.")
     try:
-        store = Store.open(paths.database_file, now=clock.now(), check=False)
+        store = Store.open(paths.database_file, now=clock.now(), check=False, repair=False)
     except (StoreError, OSError, sqlite3.DatabaseError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         print(f"{PROG}: {paths.database_file}: {reason}", file=sys.stderr)
         return 2
-    if store.moved_aside is not None:
-        messages.append(
-            f"The database could not be read; it was moved to {store.moved_aside} "
-            "and a new one was started."
-        )
     try:
         return _show(store, settings, clock, paths, args, messages, quit_after_show, single)
     finally:
@@ -177,8 +195,8 @@ def _show(
         qapp.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(store, settings, clock, paths, week=args.week, tab=Tab.of_key(args.tab))
     if single is not None:
-        single.listen()
         single.show_requested.connect(lambda: _to_front(window))
+        single.watch()
     if messages:
         window.say(" ".join(messages))
     if quit_after_show:
