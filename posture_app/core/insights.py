@@ -78,15 +78,16 @@ class Findings:
 
 
 def breaks_percent(day: DaySummary) -> int | None:
-    """The percentage of the day's posture, stretch, break and eye prompts answered `done`.
+    """The percentage of the day's answered posture, stretch, break and eye reminders marked done.
 
-    Rounded up to a whole percent, so "more than 60%" holds for exactly the days above a cut
-    of 60 (60.5% counts as 61) and "the other days" took at most 60%. None when no prompt was
-    shown: there was nothing to take.
+    Snoozed ones are left out: a snoozed reminder comes back as a new prompt, so counting both
+    would halve a break that was taken later. Rounded up to a whole percent, so "more than 60%"
+    holds for exactly the days above a cut of 60 (60.5% counts as 61). None when nothing was
+    answered that day.
     """
     counts = [day.counts(k) for k in SITTING_KINDS]
-    due = sum(c.due for c in counts)
-    return -(-100 * sum(c.done for c in counts) // due) if due else None
+    settled = sum(c.done + c.skipped + c.ignored for c in counts)
+    return -(-100 * sum(c.done for c in counts) // settled) if settled else None
 
 
 def insights(days: Sequence[DaySummary]) -> list[Insight]:
@@ -224,9 +225,9 @@ def _words(measure: Measure, cut: int) -> tuple[str, str, str]:
         return f"days you sat more than {_duration(cut)}", "days", "evening stiffness"
     if measure is Measure.EVENING_BY_BREAKS:
         took = "at least one" if cut == 0 else f"more than {cut}%"
-        group = f"days you took {took} of the breaks you were reminded of"
+        group = f"days you marked {took} of your break reminders done"
         return group, "days", "evening stiffness"
-    return f"mornings after you drank more than {cut} ml", "mornings", "morning stiffness"
+    return f"mornings after you logged more than {cut} ml of water", "mornings", "morning stiffness"
 
 
 def _duration(minutes: int) -> str:

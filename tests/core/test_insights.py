@@ -196,7 +196,7 @@ def test_breaks_sentence_cuts_where_ties_keep_the_groups_most_even():
     assert found is not None
     assert found.cut == 10
     assert found.text == (
-        "On the 5 days you took more than 10% of the breaks you were reminded of,"
+        "On the 5 days you marked more than 10% of your break reminders done,"
         " your evening stiffness averaged 3.0; on the other 7 days, 5.0."
     )
 
@@ -209,7 +209,7 @@ def test_an_even_draw_between_cuts_takes_the_lower():
     assert found is not None
     assert (found.cut, found.fewer_days, found.more_days) == (0, 6, 8)
     assert found.text == (
-        "On the 8 days you took at least one of the breaks you were reminded of,"
+        "On the 8 days you marked at least one of your break reminders done,"
         " your evening stiffness averaged 3.0; on the other 6 days, 5.0."
     )
 
@@ -222,7 +222,7 @@ def test_the_cut_shown_is_a_round_percentage_when_one_splits_the_days_the_same()
     found = by_measure(days_of(*rows, breaks=breaks), Measure.EVENING_BY_BREAKS)
     assert found is not None
     assert found.cut == 60
-    assert "more than 60% of the breaks" in found.text
+    assert "more than 60% of your break reminders done" in found.text
 
 
 def test_longer_days_with_more_breaks_but_the_same_share_are_no_breaks_pattern():
@@ -248,7 +248,7 @@ def test_no_breaks_insight_when_every_day_has_the_same_share():
     assert [i.measure for i in found] == [Measure.EVENING_BY_SITTING]
 
 
-def test_breaks_percent_counts_done_movement_prompts_of_those_shown():
+def test_breaks_percent_counts_done_movement_prompts_of_those_answered_leaving_snoozed_out():
     day = DaySummary(
         D0,
         prompts={
@@ -260,14 +260,14 @@ def test_breaks_percent_counts_done_movement_prompts_of_those_shown():
             Kind.STIFFNESS: PromptCounts(done=2),
         },
     )
-    assert breaks_percent(day) == 44  # 7 of 16 is 43.75%, rounded up
+    assert breaks_percent(day) == 54  # 7 of 13 (the 3 snoozed come back as prompts of their own)
     assert breaks_percent(DaySummary(D0, prompts={Kind.HYDRATION: PromptCounts(done=3)})) is None
 
 
 def test_a_share_rounds_up_so_more_than_the_cut_is_exact():
     # 121 of 200 is 60.5%: it counts as 61, above a cut of 60 ("more than 60%" is true).
-    assert breaks_percent(DaySummary(D0, prompts={Kind.BREAK: PromptCounts(121, 79)})) == 61
-    assert breaks_percent(DaySummary(D0, prompts={Kind.BREAK: PromptCounts(6, 4)})) == 60
+    assert breaks_percent(DaySummary(D0, prompts={Kind.BREAK: PromptCounts(121, ignored=79)})) == 61
+    assert breaks_percent(DaySummary(D0, prompts={Kind.BREAK: PromptCounts(6, ignored=4)})) == 60
     rows = [(240, 2)] * 5 + [(240, 6)] * 5
     breaks = [(6, 4)] * 5 + [(121, 79)] * 5
     found = by_measure(days_of(*rows, breaks=breaks), Measure.EVENING_BY_BREAKS)
@@ -300,7 +300,7 @@ def test_water_is_paired_with_the_next_morning():
     found = by_measure(days, Measure.MORNING_AFTER_WATER)
     assert found is not None
     assert found.text == (
-        "On the 5 mornings after you drank more than 1500 ml, your morning stiffness averaged 2.0;"
+        "On the 5 mornings after you logged more than 1500 ml of water, your morning stiffness averaged 2.0;"
         " on the other 6 mornings, 4.0."
     )
 

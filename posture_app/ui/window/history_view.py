@@ -7,6 +7,7 @@ quick. Deleting asks first and can be undone: undo adds the deleted record back 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -635,10 +636,15 @@ class HistoryView(QWidget):
             return
         self._say("")
         row = self.table.selectionModel().selectedRows()[0].row()
-        if isinstance(entry, WaterLog):
-            gone: Entry | None = self._store.delete_water(entry.uuid)
-        else:
-            gone = self._store.delete_stiffness(entry.uuid)
+        try:
+            if isinstance(entry, WaterLog):
+                gone: Entry | None = self._store.delete_water(entry.uuid)
+            else:
+                gone = self._store.delete_stiffness(entry.uuid)
+        except (sqlite3.Error, KnownError) as exc:
+            log.warning("deleting %s failed: %s", entry.uuid, exc)
+            self._say(f"Could not delete it: {exc}")
+            return
         if gone is None:
             self._say(f"That {_noun(entry)} was already deleted.")
         else:
@@ -654,11 +660,17 @@ class HistoryView(QWidget):
         """Put the last deleted record back, exactly as it was."""
         if not self._deleted:
             return
-        entry = self._deleted.pop()
-        if isinstance(entry, WaterLog):
-            self._store.add_water(entry)
-        else:
-            self._store.add_stiffness(entry)
+        entry = self._deleted[-1]
+        try:
+            if isinstance(entry, WaterLog):
+                self._store.add_water(entry)
+            else:
+                self._store.add_stiffness(entry)
+        except (sqlite3.Error, KnownError) as exc:  # kept for another try
+            log.warning("restoring %s failed: %s", entry.uuid, exc)
+            self._say(f"Could not bring it back: {exc}")
+            return
+        self._deleted.pop()
         log.info("restored %s %s", _noun(entry), entry.uuid)
         self._show(entry)
         self._update_undo()

@@ -633,7 +633,10 @@ class MainWindow(QMainWindow):
                 _check_target(path)
                 from posture_app.ui.window.report import write_pdf  # only the report needs it
 
-                write_pdf(self._store, self._settings, last, path, weeks=REPORT_WEEKS)
+                write_pdf(
+                    self._store, self._settings, last, path,
+                    weeks=REPORT_WEEKS, generated=self._clock.now().date(),
+                )  # fmt: skip
             except (OSError, KnownError, sqlite3.DatabaseError) as exc:
                 log.warning("the report to %s failed: %s", path, exc)
                 reason = _reason(exc)

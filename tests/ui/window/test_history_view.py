@@ -386,3 +386,26 @@ def test_the_date_labels_are_not_clipped(view: HistoryView) -> None:
         metrics = QFontMetrics(label.font())
         assert label.width() >= sum(metrics.horizontalAdvance(c) for c in text)
         assert label.buddy() in (view.start, view.end)
+
+
+def test_an_undo_that_cannot_be_written_is_kept_for_another_try(view, store, monkeypatch):
+    import sqlite3
+
+    view.confirm = lambda _question: True
+    view.table.selectRow(0)
+    entry = view.selected()
+    assert entry is not None
+    view.delete_selected()
+    kind = "add_water" if isinstance(entry, WaterLog) else "add_stiffness"
+    real = getattr(store, kind)
+
+    def busy(_record: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store, kind, busy)
+    view.undo()
+    assert "Could not bring it back: database is locked" in view.message.text()
+    assert view.model.row_of(entry.uuid) is None
+    monkeypatch.setattr(store, kind, real)
+    view.undo()  # the same record, still there to restore
+    assert view.model.row_of(entry.uuid) is not None

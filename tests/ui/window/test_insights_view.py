@@ -88,7 +88,7 @@ def test_every_kind_of_insight_has_a_card_title():
 
 def test_the_averages_are_emphasised_and_nothing_else_is_markup():
     text = (
-        "On the 13 days you took more than 60% of the breaks you were reminded of,"
+        "On the 13 days you marked more than 60% of your break reminders done,"
         " your evening stiffness averaged 5.8; on the other 12 days, 4.3 <b>&"
     )
     shown = emphasised(text)
@@ -116,7 +116,7 @@ def test_a_breaks_card_reads_the_share_taken(view):
     (card,) = view.cards
     assert card.title.text() == "Breaks and evening stiffness"
     # 20% against 90%: the round cut nearest the middle.
-    assert "more than 60% of the breaks you were reminded of" in card.sentence.accessibleName()
+    assert "more than 60% of your break reminders done" in card.sentence.accessibleName()
 
 
 def test_it_shows_what_is_missing_when_there_is_nothing_yet(view):
