@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -243,18 +242,15 @@ def test_goals_come_from_the_settings(qtbot) -> None:
     assert "Break interval" not in view.charts[0].plotted()
 
 
-def test_switching_weeks_takes_under_50_ms(qtbot, qapp) -> None:
+def test_switching_weeks_back_and_forth(qtbot, qapp) -> None:
     a, b = summary(this_week(), last_week()), summary(last_week(), None)
     view = view_of(qtbot, a)
-    best = float("inf")
-    for i in range(6):  # the best of a few runs: a busy machine may stall any one of them
-        start = time.perf_counter()
+    # How fast is measured in bench/window.py (timed tests fail on busy machines); here: right.
+    for i in range(6):
         view.show_week(b if i % 2 == 0 else a, GOALS)
         view.repaint()
         qapp.processEvents()  # QtCharts lays out and paints the new values here
-        best = min(best, time.perf_counter() - start)
     assert view.charts[0].plotted()["Sitting"][0] == hours(412)
-    assert best < 0.050
 
 
 def test_change_text() -> None:
