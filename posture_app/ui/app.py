@@ -6,6 +6,7 @@ import logging
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QIODevice, QObject, QProcess, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
@@ -28,11 +29,12 @@ from posture_app.paths import APP_NAME, Paths
 from posture_app.platform.base import Detected
 from posture_app.platform.sound import find_chime
 from posture_app.ui import forget_module_sources
-from posture_app.ui.controller import Controller
 from posture_app.ui.instance import SingleInstance
 from posture_app.ui.logfile import setup_logging
-from posture_app.ui.presenter import Presenter
 from posture_app.ui.tray import Tray
+
+if TYPE_CHECKING:
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,10 @@ class App(QObject):
         self.settings, self._warnings = self._load_settings()
         self.store = Store.open(paths.database_file, now=self.clock.now())
         self.scheduler = Scheduler(self.clock, self.settings, self.store.has_rating)
+        # Here, not at the top: the tray icon is already up while these load (start-up time).
+        from posture_app.ui.controller import Controller
+        from posture_app.ui.presenter import Presenter
+
         self.controller = Controller(
             self.clock, self.scheduler, self.store, detected.idle, detected.session,
             detected.presenting, self,
