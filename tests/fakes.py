@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from posture_app.core.clock import ManualClock
 from posture_app.core.trace import State, StateLine, StiffnessLine, TraceLine, WaterLine
@@ -141,3 +146,21 @@ DESIGN_SAMPLE = """\
 {"at": "2026-11-23T16:30:00+01:00", "water_ml": 250}
 {"at": "2026-11-23T17:30:00+01:00", "state": "end"}
 """
+
+
+def real_gsettings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, schema_id: str, xml: str
+) -> str:
+    """The real gsettings, reading one schema of ours and storing into a key file (the temp HOME).
+
+    Returns the tool's path. Needs Debian's libglib2.0-bin (`.ci/run` installs it).
+    """
+    tool = shutil.which("gsettings")
+    assert tool is not None, "gsettings (Debian package libglib2.0-bin) is needed"
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    (schemas / f"{schema_id}.gschema.xml").write_text(xml, encoding="utf-8")
+    subprocess.run(["glib-compile-schemas", str(schemas)], check=True)
+    monkeypatch.setenv("GSETTINGS_SCHEMA_DIR", str(schemas))
+    monkeypatch.setenv("GSETTINGS_BACKEND", "keyfile")
+    return tool

@@ -1040,12 +1040,18 @@ class SafetyNoteDialog(QDialog):
         self._close.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
-def safety_note_html(note: SafetyNote) -> str:
-    """The note as simple HTML: headings in bold, symptoms as lists, the source as a link."""
+def safety_note_html(note: SafetyNote, source: str | None = None) -> str:
+    """The note as simple HTML: headings in bold, symptoms as lists, the source as a link
+    (or `source`, ready-made HTML, where a link cannot be followed: on paper)."""
 
     def items(lines: Sequence[str]) -> str:
         return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul>"
 
+    if source is None:
+        source = (
+            f'<p>Source: <a href="{html.escape(note.source.url)}">'
+            f"{html.escape(note.source.name)}</a></p>"
+        )
     return (
         f"<p>{html.escape(note.intro)}</p>"
         f"<p><b>{html.escape(note.urgent_heading)}</b></p>"
@@ -1054,8 +1060,7 @@ def safety_note_html(note: SafetyNote) -> str:
         f"<p><b>{html.escape(note.soon_heading)}</b></p>"
         f"{items(note.soon)}"
         f"<p>{html.escape(note.closing)}</p>"
-        f'<p>Source: <a href="{html.escape(note.source.url)}">'
-        f"{html.escape(note.source.name)}</a></p>"
+        f"{source}"
     )
 
 

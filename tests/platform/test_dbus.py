@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ from posture_app.platform.dbus import (
     guess_unit,
     idle_from_reply,
 )
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, real_gsettings
 from tests.platform.conftest import FAKE_KDE_IDLE, FAKE_MUTTER_IDLE_MS, FakeDesktop
 
 SIGNAL_TIMEOUT_MS = 5000
@@ -363,15 +362,7 @@ SCHEMA = """<?xml version="1.0" encoding="UTF-8"?>
 @pytest.fixture
 def gsettings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """gsettings with GNOME's notification schema, storing into a key file under the temp HOME."""
-    tool = shutil.which("gsettings")
-    assert tool is not None, "gsettings (Debian package libglib2.0-bin) is needed"
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / "org.gnome.desktop.notifications.gschema.xml").write_text(SCHEMA, encoding="utf-8")
-    subprocess.run(["glib-compile-schemas", str(schemas)], check=True)
-    monkeypatch.setenv("GSETTINGS_SCHEMA_DIR", str(schemas))
-    monkeypatch.setenv("GSETTINGS_BACKEND", "keyfile")
-    return tool
+    return real_gsettings(tmp_path, monkeypatch, "org.gnome.desktop.notifications", SCHEMA)
 
 
 def _set_banners(tool: str, value: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from posture_app.platform.gsettings import GSettings, parse_bool
+from tests.fakes import real_gsettings
 
 SCHEMA_ID = "org.posture_test.look"
 SCHEMA = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -28,15 +28,7 @@ HANG_TIMEOUT_S = 0.2
 @pytest.fixture
 def gsettings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """gsettings with our schema, storing into a key file under the temp HOME."""
-    tool = shutil.which("gsettings")
-    assert tool is not None, "gsettings (Debian package libglib2.0-bin) is needed"
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / f"{SCHEMA_ID}.gschema.xml").write_text(SCHEMA, encoding="utf-8")
-    subprocess.run(["glib-compile-schemas", str(schemas)], check=True)
-    monkeypatch.setenv("GSETTINGS_SCHEMA_DIR", str(schemas))
-    monkeypatch.setenv("GSETTINGS_BACKEND", "keyfile")
-    return tool
+    return real_gsettings(tmp_path, monkeypatch, SCHEMA_ID, SCHEMA)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from posture_app.platform.gsettings import GSettings
 from posture_app.ui import look
+from tests.fakes import real_gsettings
 
 # Just the one key of GNOME's interface schema that the look reads.
 SCHEMA = f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -24,15 +24,7 @@ SCHEMA = f"""<?xml version="1.0" encoding="UTF-8"?>
 @pytest.fixture
 def gsettings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The real gsettings with GNOME's interface schema, storing into a key file."""
-    tool = shutil.which("gsettings")
-    assert tool is not None, "gsettings (Debian package libglib2.0-bin) is needed"
-    schemas = tmp_path / "schemas"
-    schemas.mkdir()
-    (schemas / f"{look.GNOME_INTERFACE_SCHEMA}.gschema.xml").write_text(SCHEMA, encoding="utf-8")
-    subprocess.run(["glib-compile-schemas", str(schemas)], check=True)
-    monkeypatch.setenv("GSETTINGS_SCHEMA_DIR", str(schemas))
-    monkeypatch.setenv("GSETTINGS_BACKEND", "keyfile")
-    return tool
+    return real_gsettings(tmp_path, monkeypatch, look.GNOME_INTERFACE_SCHEMA, SCHEMA)
 
 
 def test_gnome_animations_follow_the_setting(gsettings: str) -> None:

@@ -59,7 +59,7 @@ from posture_app.core.stats import (
 from posture_app.core.store import Store
 from posture_app.core.text import MONTHS, minutes_text
 from posture_app.ui import look
-from posture_app.ui.prompts import AREA_LABELS
+from posture_app.ui.prompts import AREA_LABELS, safety_note_html
 from posture_app.ui.window.charts import Chart, render
 from posture_app.ui.window.trends_view import trend_charts, week_label
 from posture_app.ui.window.week_view import (
@@ -850,17 +850,9 @@ def _table(
 
 
 def _safety_html(note: SafetyNote) -> str:
-    """The safety note: intro, urgent signs, signs for a doctor soon, closing and source."""
-
-    def items(lines: Sequence[str]) -> str:
-        return "<ul>" + "".join(f"<li>{_esc(line)}</li>" for line in lines) + "</ul>"
-
-    return (
-        f"<p>{_esc(note.intro)}</p>"
-        f"<p><b>{_esc(note.urgent_heading)}</b></p>{items(note.urgent)}"
-        f"<p>{_esc(note.urgent_reason)}</p>"
-        f"<p><b>{_esc(note.soon_heading)}</b></p>{items(note.soon)}"
-        f"<p>{_esc(note.closing)}</p>"
-        f"<p style='color:{PDF_MUTED}'>Source: {_esc(note.source.name)}, "
-        f"{_esc(note.source.url)}</p>"
+    """The safety note as in the app, its source written out for paper."""
+    return safety_note_html(
+        note,
+        source=f"<p style='color:{PDF_MUTED}'>Source: {_esc(note.source.name)}, "
+        f"{_esc(note.source.url)}</p>",
     )
