@@ -30,3 +30,22 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     ):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("POSTURE_APP_BASEDIR", raising=False)
+
+
+@pytest.fixture
+def base(tmp_path):
+    """The --basedir of a command-line test."""
+    return tmp_path / "base"
+
+
+@pytest.fixture
+def posture(base, clock, capsys):
+    """Run a command against `base` at the test's `clock`; return (status, out, err)."""
+    from posture_app import cli
+
+    def call(*argv: str) -> tuple[int, str, str]:
+        status = cli.main([*argv, "--basedir", str(base)], clock=clock)
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return call

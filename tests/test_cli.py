@@ -22,25 +22,8 @@ SAMPLE = DESIGN_SAMPLE
 
 
 @pytest.fixture
-def base(tmp_path: Path) -> Path:
-    return tmp_path / "base"
-
-
-@pytest.fixture
 def clock() -> FakeClock:
     return FakeClock.at("2026-11-23T18:00")
-
-
-@pytest.fixture
-def posture(base, clock, capsys):
-    """Run a command against `base` at the fake clock's time; return (status, out, err)."""
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        status = cli.main([*argv, "--basedir", str(base)], clock=clock)
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return call
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from posture_app import cli
 from tests.fakes import DESIGN_SAMPLE, FakeClock
 from tests.test_cli import snapshot
 
@@ -28,11 +27,6 @@ RATINGS = (
 
 
 @pytest.fixture
-def base(tmp_path: Path) -> Path:
-    return tmp_path / "base"
-
-
-@pytest.fixture
 def out_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "out"
     folder.mkdir()
@@ -40,16 +34,9 @@ def out_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def posture(base, capsys):
-    """Run a command against `base` on Monday 30 November 2026; return (status, out, err)."""
-    clock = FakeClock.at("2026-11-30T09:00")
-
-    def call(*argv: str) -> tuple[int, str, str]:
-        status = cli.main([*argv, "--basedir", str(base)], clock=clock)
-        captured = capsys.readouterr()
-        return status, captured.out, captured.err
-
-    return call
+def clock() -> FakeClock:
+    """Monday 30 November 2026, for `posture` (tests/conftest.py)."""
+    return FakeClock.at("2026-11-30T09:00")
 
 
 @pytest.fixture
