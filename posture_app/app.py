@@ -51,22 +51,9 @@ def _log_warnings_to_stderr() -> None:
 def _gui(basedir: str | None) -> int:
     """Start the tray app (Qt is imported only here, so headless commands stay fast)."""
     paths = resolve_paths(basedir)
-    _load_core_before_qt()
+    from posture_app.ui import quiet_pyside_imports
+
+    quiet_pyside_imports()  # first: it keeps PySide6 from reading each module's source
     from posture_app.ui.app import run
 
     return run(paths)
-
-
-def _load_core_before_qt() -> None:
-    """Import what the tray app runs on before PySide6 is loaded.
-
-    WORKAROUND: PySide6 reads the whole source of every module imported after it (see
-    posture_app.ui.forget_module_sources); for modules loaded before it, it never does. That
-    keeps about a megabyte of source text out of a process that runs all day.
-    """
-    import posture_app.core.recorder
-    import posture_app.core.scheduler
-    import posture_app.core.state
-    import posture_app.core.store
-    import posture_app.platform.detect
-    import posture_app.platform.sound  # noqa: F401

@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 
-def forget_module_sources() -> None:
-    """Drop the source text PySide6 caused to be cached; call after a batch of imports.
+def quiet_pyside_imports() -> bool:
+    """Stop PySide6 from parsing the source of every module imported after it; True if done.
 
-    WORKAROUND: PySide6 replaces `__import__` and, for every module imported after it, reads the
-    module's whole source (shibokensupport.feature._mod_uses_pyside calls inspect.getsource,
-    see https://github.com/pyzo/pyzo/pull/851). linecache keeps it all: about 4 MB in a process
-    that runs all day. Tracebacks simply read the files again when they need a line.
+    WORKAROUND (PYSIDE-2029, PySide6 6.4 and later): PySide6 replaces `__import__` and, after
+    each import, asks whether the new module mentions "PySide6" (for its opt-in `__feature__`
+    switches) by calling `inspect.getsource` on it. That fills `linecache` with every module's
+    text and `inspect`'s module-by-file tables: about 2.3 MB in the tray app, kept all day, and
+    time at every start (see https://github.com/pyzo/pyzo/pull/851 and napari/napari#8584).
+    The same question is answered here by reading the file's bytes once, keeping nothing. Where
+    PySide6 no longer has that hook (or renames it), this does nothing and returns False.
+    """
+    import sys
+
+    import PySide6  # noqa: F401 - loads shibokensupport, which holds the hook
+
+    feature = sys.modules.get("shibokensupport.feature")
+    upstream = getattr(feature, "_mod_uses_pyside", None)
+    if upstream is None or not callable(upstream):
+        return False
+    if getattr(upstream, "reads_bytes", False):
+        return True  # already done
+
+    def mod_uses_pyside(module: object) -> bool:
+        """Does the module's source mention PySide6? (as upstream, without caching the text)"""
+        filename = getattr(module, "__file__", None)
+        if not isinstance(filename, str) or not filename.endswith(".py"):
+            return bool(upstream(module))  # built-in or compiled: upstream's answer
+        try:
+            with open(filename, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return False  # as upstream, when the source cannot be read
+
+    mod_uses_pyside.reads_bytes = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = mod_uses_pyside  # type: ignore[union-attr]
+    return True
+
+
+def forget_module_sources() -> None:
+    """Drop module source text cached by line; call after a batch of imports.
+
+    Without `quiet_pyside_imports` (a PySide6 it cannot patch), PySide6 caches the source of
+    each module imported after it in `linecache`: about 4 MB in a process that runs all day.
+    Tracebacks simply read the files again when they need a line.
     """
     import linecache
 

@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QIODevice, QObject, QProcess, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
 from posture_app.core.clock import Clock, SystemClock, next_midnight
 from posture_app.core.files import make_private_dirs
@@ -34,7 +34,9 @@ from posture_app.ui.logfile import setup_logging
 from posture_app.ui.tray import Tray
 
 if TYPE_CHECKING:
-    pass
+    # Loaded where used: each Qt class a module names costs memory once touched (its Python
+    # type and enums), and these are not needed for a day in the tray.
+    from PySide6.QtCore import QProcess
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +202,8 @@ class App(QObject):
         its one-line reason is shown and today's numbers open here instead. Quitting the tray
         app closes the window too.
         """
+        from PySide6.QtCore import QIODevice, QProcess
+
         process = QProcess(self)
         process.setProgram(sys.executable)
         args = ["-m", WINDOW_MODULE]
@@ -284,13 +288,18 @@ class App(QObject):
                 autostart=self.detected.autostart,
             )
             window.saved.connect(self._save_settings)
-            window.open_data_folder.connect(
-                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.data_dir)))
-            )
+            window.open_data_folder.connect(self._open_data_folder)
             self._windows["settings"] = window
         window.show()
         window.raise_()
         window.activateWindow()
+
+    def _open_data_folder(self) -> None:
+        """Show the data folder in the desktop's file manager."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.data_dir)))
 
     def _save_settings(self, settings: Settings) -> None:
         if self._settings_locked:
@@ -363,6 +372,8 @@ def _run_app(qapp: QApplication, paths: Paths, single: SingleInstance) -> int:
     try:
         app = App(qapp, paths, detected, tray=tray)
     except StoreError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, APP_NAME, str(exc))
         print(f"{APP_NAME}: {exc}", file=sys.stderr)
         return 2

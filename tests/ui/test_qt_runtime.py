@@ -19,3 +19,38 @@ def test_qt_calls_do_not_leak_references_to_none(qtbot):
         box.setChecked(i % 2 == 0)
     lost = before - sys.getrefcount(None)
     assert lost < CALLS // 10, f"{lost} references to None lost in {CALLS} calls"
+
+
+def test_pyside_stops_reading_the_source_of_each_imported_module(tmp_path, monkeypatch):
+    import builtins
+    import linecache
+
+    from posture_app.ui import quiet_pyside_imports
+
+    assert quiet_pyside_imports()  # the PySide6 we install has the hook
+    assert quiet_pyside_imports()  # and a second call leaves it as it is
+    names = {"posture_probe_uses_qt": "import PySide6\n", "posture_probe_plain": "X = 1\n"}
+    for name, text in names.items():
+        (tmp_path / f"{name}.py").write_text(text)
+    monkeypatch.syspath_prepend(tmp_path)
+    feature = sys.modules["shibokensupport.feature"]
+    linecache.clearcache()
+    try:
+        for name in names:
+            builtins.__import__(name)  # PySide6's replacement, as an import statement runs it
+        # Upstream's answers (0: uses PySide6, -1: ignored by __feature__), no text kept.
+        assert feature.pyside_feature_dict["posture_probe_uses_qt"] == 0
+        assert feature.pyside_feature_dict["posture_probe_plain"] == -1
+        assert not [f for f in linecache.cache if f.startswith(str(tmp_path))]
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+            feature.pyside_feature_dict.pop(name, None)
+
+
+def test_a_pyside6_without_the_hook_is_left_alone(monkeypatch):
+    from posture_app.ui import quiet_pyside_imports
+
+    feature = sys.modules["shibokensupport.feature"]
+    monkeypatch.delattr(feature, "_mod_uses_pyside")
+    assert not quiet_pyside_imports()

@@ -181,6 +181,9 @@ def _show(
     single: SingleInstance | None = None,
 ) -> int:
     """Make the application and the window, and run until the window closes."""
+    from posture_app.ui import quiet_pyside_imports
+
+    quiet_pyside_imports()  # before the window's modules: PySide6 would read all their source
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
