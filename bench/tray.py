@@ -12,7 +12,8 @@ one 60-second QTimer) with (b) the real app, `main.py --basedir FRESH`, where FR
 file (default settings). Every start gets its own Xvfb (`-displayfd`), private session bus
 (`dbus-daemon --session --fork`, also given as the system bus, as tests/e2e does) and trayer
 (an XEmbed tray), and the same environment (QT_QPA_PLATFORM and WAYLAND_DISPLAY removed,
-TMPDIR pointed into the run's temp dir so Qt's local sockets go away with it).
+TMPDIR pointed into the run's temp dir so Qt's local sockets go away with it, and a private
+XDG_RUNTIME_DIR there, as a login session has).
 
 For each start it measures:
   1. startup to tray icon: wall time from just before spawning the process until its icon is
@@ -387,12 +388,15 @@ class Desktop:
         self._bus_pid = int(pid)
         tmp = self.workdir / "tmp"
         tmp.mkdir()
+        runtime = self.workdir / "runtime"
+        runtime.mkdir(mode=0o700)
         env = {
             **os.environ,
             "DISPLAY": self.display,
             "DBUS_SESSION_BUS_ADDRESS": address,
             "DBUS_SYSTEM_BUS_ADDRESS": address,  # as tests/e2e: no logind here
             "TMPDIR": str(tmp),  # Qt's local sockets and runtime dir go away with the run
+            "XDG_RUNTIME_DIR": str(runtime),  # as a login session has (the instance socket)
         }
         env.pop("QT_QPA_PLATFORM", None)
         env.pop("WAYLAND_DISPLAY", None)
@@ -1504,8 +1508,9 @@ def method_section(opts: Options, res: Results) -> list[str]:
         f"{opts.pyc_rounds} round(s) with bytecode cached (diagnostic only).",
         "- Each start: a fresh `Xvfb -displayfd` (1280x800x24), `dbus-daemon --session --fork` "
         "(also as DBUS_SYSTEM_BUS_ADDRESS, as tests/e2e), trayer (XEmbed, top right, 240x32), "
-        "this environment minus QT_QPA_PLATFORM and WAYLAND_DISPLAY, TMPDIR in the run's temp "
-        "dir. posture-app gets a fresh `--basedir` with `config/state.json` = "
+        "this environment minus QT_QPA_PLATFORM and WAYLAND_DISPLAY, TMPDIR and a private "
+        "XDG_RUNTIME_DIR (as a login session has) in the run's temp dir. posture-app gets a "
+        "fresh `--basedir` with `config/state.json` = "
         f"`{STATE_JSON}` (no welcome window) and `config/settings.json` = `{SETTINGS_JSON}` "
         "(the defaults, but no stiffness rating opens a window inside the quiet minute, "
         "whatever the time of day); the database is created and migrated at start. Output "

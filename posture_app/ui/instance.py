@@ -46,12 +46,15 @@ def instance_name(data_dir: Path, runtime_dir: str | None) -> str:
 
 
 def _private_temp_dir() -> str:
-    """`TMP/posture-app-USER`, made 0700 if missing; refused if it is not the user's own."""
-    import getpass  # rarely needed: there is a runtime folder on most desktops
+    """`TMP/posture-app-UID`, made 0700 if missing; refused if it is not the user's own.
 
-    folder = os.path.join(tempfile.gettempdir(), f"{APP_NAME}-{getpass.getuser()}")
-    if not hasattr(os, "getuid"):  # Windows: only the name's last part names a local pipe
-        return folder
+    (On Windows `TMP/posture-app-USER`: only the name's last part names a local pipe there.)
+    """
+    if not hasattr(os, "getuid"):
+        import getpass
+
+        return os.path.join(tempfile.gettempdir(), f"{APP_NAME}-{getpass.getuser()}")
+    folder = os.path.join(tempfile.gettempdir(), f"{APP_NAME}-{os.getuid()}")
     with contextlib.suppress(FileExistsError):
         os.mkdir(folder, 0o700)
     info = os.lstat(folder)
