@@ -263,6 +263,14 @@ class Store:
         """The schema version of the open database."""
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another process) commits a change.
+
+        SQLite's `PRAGMA data_version`: this connection's own writes leave it as it is, so a
+        reader can cheaply ask "did the tray app record something since I last looked?".
+        """
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
     # --- writing ------------------------------------------------------------------------------
 
     def save_session(self, s: Session) -> None:

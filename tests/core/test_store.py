@@ -154,6 +154,18 @@ def test_reopening_keeps_the_data_and_moves_nothing(db_path: Path) -> None:
     assert listing(db_path.parent) == ["posture.sqlite3"]
 
 
+def test_data_version_moves_only_when_another_connection_commits(store, db_path) -> None:
+    before = store.data_version()
+    store.add_water(water(1, "2026-11-23T10:00:00+01:00", 300))  # its own write
+    assert store.data_version() == before
+    other = Store.open(db_path, now=NOW)  # as the tray app, in another process
+    try:
+        other.add_water(water(2, "2026-11-23T11:00:00+01:00", 250))
+    finally:
+        other.close()
+    assert store.data_version() != before
+
+
 def test_in_memory_store_works() -> None:
     s = Store.in_memory()
     try:

@@ -4,6 +4,9 @@ Only the tab in view is computed. Switching weeks on "This week" reads two weeks
 (`week_summary`); Trends and Insights are computed when their tab is shown, or when the week
 changes while they are. A tab's view is not even built, nor its module imported, until it is
 first shown. History's edits mark the other tabs stale, so they are read again when next shown.
+What the tray app (another process) records meanwhile is read again too: the window asks SQLite
+whether another connection wrote (`PRAGMA data_version`) every half minute while shown and each
+time it is activated.
 
 Keys: Alt+Left and Alt+Right step a week back and forth (the browser's back and forward), Home
 (or Alt+Home) goes to this week, F5 reads everything again; Ctrl+Tab, Ctrl+Shift+Tab,
@@ -23,8 +26,15 @@ from enum import Enum, auto
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAction, QKeySequence
+from PySide6.QtCore import QEvent, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAction,
+    QHideEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -69,6 +79,8 @@ MINIMUM_SIZE = (640, 480)
 TREND_WEEKS = 12
 #: The doctor report covers this many weeks, ending with the shown week.
 REPORT_WEEKS = 4
+#: While the window is shown, it looks this often for what the tray app recorded since (ms).
+WATCH_INTERVAL_MS = 30_000
 #: A chooser for a file to save: (dialog title, suggested file name) -> the path, None if cancelled.
 FileChooser = Callable[[str, str], Path | None]
 
@@ -318,6 +330,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().setAccessibleName("Messages")
 
+        # The tray app goes on recording while the window is open: the window looks for its
+        # changes every WATCH_INTERVAL_MS while shown, and each time the user comes back to it.
+        self._seen_version = self._data_version()  # before reading: nothing slips between
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self.watch_timer.timeout.connect(self.check_for_changes)
+
         self._update_nav()
         self.tab_bar.setCurrentIndex(list(Tab).index(tab))
         self.tab_bar.currentChanged.connect(self._tab_changed)
@@ -514,6 +533,44 @@ class MainWindow(QMainWindow):
         self._stale = set(Tab)
         self._update_nav()
         self._update_shown()
+
+    def check_for_changes(self) -> bool:
+        """Read everything again if another process (the tray app) changed the data; True if so.
+
+        Not while a dialog of the window's is open (an edit, a question): then at the next look.
+        """
+        if QApplication.activeModalWidget() is not None:
+            return False
+        version = self._data_version()
+        if version is None or version == self._seen_version:
+            return False
+        self._seen_version = version
+        log.info("the data changed: reading it again")
+        self.refresh()
+        return True
+
+    def _data_version(self) -> int | None:
+        try:
+            return self._store.data_version()
+        except sqlite3.DatabaseError as exc:
+            log.warning("cannot tell whether the data changed: %s", exc)
+            return None
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Start looking for the tray app's changes."""
+        super().showEvent(event)
+        self.watch_timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Stop looking: nobody sees the numbers."""
+        super().hideEvent(event)
+        self.watch_timer.stop()
+
+    def event(self, event: QEvent) -> bool:
+        """Coming back to the window (after logging water from the tray, say) shows it at once."""
+        if event.type() == QEvent.Type.WindowActivate:
+            self.check_for_changes()
+        return super().event(event)
 
     def _step_tab(self, step: int) -> None:
         count = self.tab_bar.count()

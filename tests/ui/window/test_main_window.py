@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QStyle, QStyleOptionButton
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QStyle, QStyleOptionButton
 
 from posture_app.core import exchange
 from posture_app.core.content import SAFETY_NOTE
@@ -32,6 +32,7 @@ from posture_app.core.stats import IsoWeek, week_summary, weekly_series
 from posture_app.core.store import Records, Store
 from posture_app.ui.window import main_window
 from posture_app.ui.window.main_window import (
+    WATCH_INTERVAL_MS,
     MainWindow,
     Tab,
     date_range_text,
@@ -247,6 +248,74 @@ def test_the_week_moves_on_with_the_clock(qtbot, window, store, clock) -> None:
     window.this_week()
     assert window.week == THIS_WEEK.shifted(1)
     assert not window.next_button.isEnabled()
+
+
+# --- what the tray app records while the window is open -----------------------------------------
+
+
+@pytest.fixture
+def shared(clock: FakeClock, tmp_path: Path) -> Iterator[tuple[Store, Path]]:
+    """A database file the window reads, and its path for the tray app's own connection."""
+    path = tmp_path / "data" / "posture.sqlite3"
+    s = Store.open(path, now=clock.now())
+    fill(s, clock.now().date())
+    yield s, path
+    s.close()
+
+
+def tray_logs_water(path: Path, clock: FakeClock, ml: int) -> None:
+    """The tray app, another process, logs a glass."""
+    tray = Store.open(path, now=clock.now())
+    try:
+        tray.add_water(WaterLog(uid(900 + ml), clock.now() - timedelta(minutes=1), ml))
+    finally:
+        tray.close()
+
+
+def test_it_shows_what_the_tray_app_recorded_meanwhile(qtbot, shared, clock, tmp_path) -> None:
+    store, path = shared
+    window = open_window(qtbot, store, clock, tmp_path)
+    assert not window.check_for_changes()  # nothing new yet
+    before = headline(window)
+    tray_logs_water(path, clock, 400)
+    assert window.check_for_changes()
+    shows_week(window, store, window.week)
+    assert headline(window) != before
+    assert not window.check_for_changes()  # seen
+
+
+def test_it_looks_every_half_minute_while_shown_only(window: MainWindow) -> None:
+    assert window.watch_timer.isActive()
+    assert window.watch_timer.interval() == WATCH_INTERVAL_MS == 30_000
+    window.hide()
+    assert not window.watch_timer.isActive()
+    window.show()
+    assert window.watch_timer.isActive()
+
+
+def test_coming_back_to_the_window_shows_the_changes(qtbot, shared, clock, tmp_path) -> None:
+    store, path = shared
+    window = open_window(qtbot, store, clock, tmp_path)
+    before = headline(window)
+    tray_logs_water(path, clock, 300)
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
+    assert headline(window) != before
+    shows_week(window, store, window.week)
+
+
+def test_no_reading_again_under_an_open_dialog(qtbot, shared, clock, tmp_path) -> None:
+    store, path = shared
+    window = open_window(qtbot, store, clock, tmp_path)
+    before = headline(window)
+    dialog = QDialog(window)
+    dialog.setModal(True)
+    dialog.show()
+    tray_logs_water(path, clock, 500)
+    assert not window.check_for_changes()
+    assert headline(window) == before
+    dialog.close()
+    assert window.check_for_changes()
+    shows_week(window, store, window.week)
 
 
 def test_week_titles() -> None:
