@@ -413,21 +413,17 @@ def _headless_qt() -> None:
 
 
 def _export(args: argparse.Namespace, env: Env) -> None:
-    from posture_app.core.exchange import to_csv, to_json  # only this command needs it
+    from posture_app.core.exchange import export_file, export_text  # only this command needs it
 
     store = _open_store(env)
     try:
         records = store.records()
     finally:
         store.close()
-    if args.format == "csv":
-        text = to_csv(records)
-    else:
-        text = json.dumps(to_json(records), ensure_ascii=False, indent=1) + "\n"
     if args.output is None:
-        env.out.write(text)
+        env.out.write(export_text(records, args.format))
         return
-    _write_output(args.output, text, bom=args.format == "csv")
+    _write_output(args.output, export_file(records, args.format))
     n = sum(records.counts().values())
     print(f"Exported {n} records to {args.output}.", file=env.err)
 
@@ -561,16 +557,14 @@ def _hm(at: datetime) -> str:
     return f"{at:%a %d %b %H:%M}"
 
 
-def _write_output(path: Path, text: str, *, bom: bool) -> None:
+def _write_output(path: Path, data: bytes) -> None:
     """Write an export atomically, so a half-written file never appears."""
     path = path.expanduser()
     if path.is_dir():
         raise UsageError(f"{path} is a folder; name a file for --output")
     if not path.parent.is_dir():
         raise UsageError(f"{path.parent}: no such folder")
-    # A BOM tells spreadsheets that a CSV file is UTF-8.
-    data = ("\ufeff" if bom else "") + text
     try:
-        write_private(path, data.encode("utf-8"))
+        write_private(path, data)
     except OSError as exc:
         raise UsageError(f"{path}: cannot write it ({exc.strerror or exc})") from None

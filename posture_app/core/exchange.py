@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import uuid as _uuid
 from collections.abc import Callable
@@ -142,6 +143,22 @@ def to_csv(records: Records) -> str:
             note=r.note,
         )
     return buf.getvalue()
+
+
+def export_text(records: Records, fmt: str) -> str:
+    """The text `posture-app export --format FMT` writes: "json" (indented, with a final
+    newline) or "csv"; the window's Export writes the same."""
+    if fmt == "csv":
+        return to_csv(records)
+    if fmt == "json":
+        return json.dumps(to_json(records), ensure_ascii=False, indent=1) + "\n"
+    raise ValueError(f"no export format {fmt!r}")
+
+
+def export_file(records: Records, fmt: str) -> bytes:
+    """An export as a file's bytes: UTF-8, and for CSV a byte order mark, which tells
+    spreadsheets the file is UTF-8."""
+    return (("\ufeff" if fmt == "csv" else "") + export_text(records, fmt)).encode("utf-8")
 
 
 def _cell(value: object) -> object:

@@ -10,7 +10,14 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from posture_app.core.exchange import ExchangeError, from_json, to_csv, to_json
+from posture_app.core.exchange import (
+    ExchangeError,
+    export_file,
+    export_text,
+    from_json,
+    to_csv,
+    to_json,
+)
 from posture_app.core.model import (
     Area,
     Kind,
@@ -173,6 +180,18 @@ def test_json_round_trip_gives_back_the_same_records() -> None:
     back = from_json(through_text(to_json(original)))
     assert back == original
     assert plain(back) == plain(original)  # offsets and milliseconds too, not only instants
+
+
+def test_an_export_file_is_utf8_and_a_csv_one_starts_with_a_byte_order_mark() -> None:
+    records = every_kind()
+    as_json = export_file(records, "json")
+    assert from_json(json.loads(as_json.decode("utf-8"))) == records
+    assert as_json.endswith(b"\n")
+    assert not as_json.startswith(b"\xef\xbb\xbf")
+    assert export_file(records, "csv") == b"\xef\xbb\xbf" + to_csv(records).encode("utf-8")
+    assert export_text(records, "csv") == to_csv(records)
+    with pytest.raises(ValueError, match="xml"):
+        export_text(records, "xml")
 
 
 def test_json_export_is_what_the_format_says() -> None:

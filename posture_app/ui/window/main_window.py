@@ -16,7 +16,6 @@ The week keys are off on History, which has its own date filter (and uses Home i
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -172,12 +171,9 @@ def week_title_spoken(week: IsoWeek) -> str:
 
 def export_bytes(records: Records, fmt: ExportFormat) -> bytes:
     """The file `posture-app export --format csv|json --output FILE` writes for these records."""
-    from posture_app.core.exchange import to_csv, to_json  # only exports need it
+    from posture_app.core.exchange import export_file  # only exports need it
 
-    if fmt is ExportFormat.CSV:
-        # A BOM tells spreadsheets that a CSV file is UTF-8.
-        return ("\ufeff" + to_csv(records)).encode("utf-8")
-    return (json.dumps(to_json(records), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return export_file(records, fmt.name.lower())
 
 
 def _one_line(text: str) -> str:
