@@ -9,7 +9,7 @@ import math
 import uuid as _uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import NoReturn, TypeGuard, TypeVar
+from typing import Literal, NoReturn, TypeGuard, TypeVar
 
 from posture_app.core.errors import KnownError
 from posture_app.core.model import (
@@ -145,7 +145,11 @@ def to_csv(records: Records) -> str:
     return buf.getvalue()
 
 
-def export_text(records: Records, fmt: str) -> str:
+#: The formats `export` writes.
+ExportFormat = Literal["csv", "json"]
+
+
+def export_text(records: Records, fmt: ExportFormat) -> str:
     """The text `posture-app export --format FMT` writes: "json" (indented, with a final
     newline) or "csv"; the window's Export writes the same."""
     if fmt == "csv":
@@ -155,7 +159,7 @@ def export_text(records: Records, fmt: str) -> str:
     raise ValueError(f"no export format {fmt!r}")
 
 
-def export_file(records: Records, fmt: str) -> bytes:
+def export_file(records: Records, fmt: ExportFormat) -> bytes:
     """An export as a file's bytes: UTF-8, and for CSV a byte order mark, which tells
     spreadsheets the file is UTF-8."""
     return (("\ufeff" if fmt == "csv" else "") + export_text(records, fmt)).encode("utf-8")

@@ -247,10 +247,24 @@ def test_without_a_runtime_folder_the_socket_is_in_a_private_folder(tmp_path, mo
     name = instance_name(tmp_path / "data", None)
     folder = Path(name).parent
     assert folder.parent == tmp_path
+    assert folder.name == f"posture-app-{os.getuid()}"
     assert folder.stat().st_mode & 0o777 == 0o700
     too_long = tmp_path / ("r" * MAX_SOCKET_PATH)
     too_long.mkdir()
     assert Path(instance_name(tmp_path / "data", str(too_long))).parent == folder
+
+
+def test_a_shared_fallback_folder_is_refused(tmp_path, monkeypatch):
+    from posture_app.ui.instance import instance_name
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    (tmp_path / f"posture-app-{os.getuid()}").mkdir(mode=0o755)  # others may look in
+    os.chmod(tmp_path / f"posture-app-{os.getuid()}", 0o755)
+    with pytest.raises(OSError, match="not a private folder"):
+        instance_name(tmp_path / "data", None)
 
 
 def test_a_log_that_cannot_roll_over_stops_trying_and_keeps_logging(tmp_path, monkeypatch):

@@ -27,13 +27,14 @@ def test_pyside_stops_reading_the_source_of_each_imported_module(tmp_path, monke
 
     from posture_app.ui import quiet_pyside_imports
 
+    feature = sys.modules["shibokensupport.feature"]
+    monkeypatch.setattr(feature, "_mod_uses_pyside", feature._mod_uses_pyside)  # undone after
     assert quiet_pyside_imports()  # the PySide6 we install has the hook
     assert quiet_pyside_imports()  # and a second call leaves it as it is
     names = {"posture_probe_uses_qt": "import PySide6\n", "posture_probe_plain": "X = 1\n"}
     for name, text in names.items():
         (tmp_path / f"{name}.py").write_text(text)
     monkeypatch.syspath_prepend(tmp_path)
-    feature = sys.modules["shibokensupport.feature"]
     linecache.clearcache()
     try:
         for name in names:

@@ -124,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     setup_logging(paths.log_dir, WINDOW_LOG)  # a file of its own: two processes never share one
     single: SingleInstance | None = None
+    from posture_app.ui import quiet_pyside_imports
+
+    quiet_pyside_imports()  # before anything loads PySide6 (instance does, so do the views)
     if not quit_after_show:  # a measurement always opens its own window
         from posture_app.ui.instance import SingleInstance
 
@@ -181,9 +184,6 @@ def _show(
     single: SingleInstance | None = None,
 ) -> int:
     """Make the application and the window, and run until the window closes."""
-    from posture_app.ui import quiet_pyside_imports
-
-    quiet_pyside_imports()  # before the window's modules: PySide6 would read all their source
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 

@@ -175,11 +175,15 @@ class HistoryModel(QAbstractTableModel):
         super().__init__(parent)
         self._entries: list[Entry] = []
 
-    def set_entries(self, entries: Sequence[Entry]) -> None:
-        """Show these records, newest first."""
+    def set_entries(self, entries: Sequence[Entry]) -> bool:
+        """Show these records, newest first; False (and no reset) if they are the ones shown."""
+        rows = sorted(entries, key=lambda e: e.at.timestamp(), reverse=True)
+        if rows == self._entries:
+            return False
         self.beginResetModel()
-        self._entries = sorted(entries, key=lambda e: e.at.timestamp(), reverse=True)
+        self._entries = rows
         self.endResetModel()
+        return True
 
     @property
     def entries(self) -> list[Entry]:
@@ -536,17 +540,34 @@ class HistoryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read the chosen days' records from the store again, keeping the selection."""
+        """Read the chosen days' records from the store again, keeping the selection.
+
+        Unchanged records leave the table alone. Otherwise the selected record stays selected
+        (and in view); with none selected, the current row and the scroll position are kept, so
+        a glass logged from the tray does not move the list under the reader.
+        """
         keep = self.selected()
+        current = self.table.currentIndex()
+        current_uuid = self.model.entry(current.row()).uuid if current.isValid() else None
+        scroll = self.table.verticalScrollBar().value()
         first, last = self.date_range()
         zone = self._clock.now().tzinfo
         start = local_time(datetime.combine(first, time(0)), zone)
         end = local_time(datetime.combine(last + timedelta(days=1), time(0)), zone)
-        self.model.set_entries(
+        if not self.model.set_entries(
             [*self._store.stiffness_between(start, end), *self._store.water_between(start, end)]
-        )
+        ):
+            return
         if keep is not None:
             self.select(keep.uuid)
+        else:
+            row = self.model.row_of(current_uuid) if current_uuid is not None else None
+            if row is not None:
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row, current.column()),
+                    QItemSelectionModel.SelectionFlag.NoUpdate,
+                )
+            self.table.verticalScrollBar().setValue(scroll)
         self._update_buttons()
 
     def selected(self) -> Entry | None:

@@ -173,7 +173,7 @@ def export_bytes(records: Records, fmt: ExportFormat) -> bytes:
     """The file `posture-app export --format csv|json --output FILE` writes for these records."""
     from posture_app.core.exchange import export_file  # only exports need it
 
-    return export_file(records, fmt.name.lower())
+    return export_file(records, "csv" if fmt is ExportFormat.CSV else "json")
 
 
 def _one_line(text: str) -> str:
@@ -526,6 +526,7 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read everything again (after the tray app recorded more), starting with the shown tab."""
+        self._seen_version = self._data_version()  # what is read now is seen
         self._stale = set(Tab)
         self._update_nav()
         self._update_shown()
@@ -534,13 +535,13 @@ class MainWindow(QMainWindow):
         """Read everything again if another process (the tray app) changed the data; True if so.
 
         Not while a dialog of the window's is open (an edit, a question): then at the next look.
+        (A native file chooser may not count as one; export and report read after it closes.)
         """
         if QApplication.activeModalWidget() is not None:
             return False
         version = self._data_version()
         if version is None or version == self._seen_version:
             return False
-        self._seen_version = version
         log.info("the data changed: reading it again")
         self.refresh()
         return True

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
+from PySide6.QtCore import QDate, QDateTime, QItemSelectionModel, Qt, QTime, QTimeZone
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
@@ -356,6 +356,38 @@ def test_only_one_dialog_at_a_time(view: HistoryView) -> None:
 
 
 # --- accessibility ----------------------------------------------------------------------------
+
+
+def test_reading_the_same_records_again_leaves_the_table_alone(view: HistoryView) -> None:
+    resets: list[str] = []
+    view.model.modelReset.connect(lambda: resets.append("reset"))
+    view.refresh()
+    assert resets == []
+
+
+def test_a_glass_logged_elsewhere_keeps_the_row_and_place_the_reader_is_at(
+    qtbot, store: Store, clock: FakeClock
+) -> None:
+    for i in range(60):  # a long list: it scrolls
+        store.add_water(water(500 + i, f"2026-11-{10 + i % 12:02d}T{8 + i % 10:02d}:{i:02d}", 200))
+    v = HistoryView(store, clock)
+    qtbot.addWidget(v)
+    v.resize(600, 300)
+    v.show()
+    qtbot.waitExposed(v)
+    bar = v.table.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum() // 2)
+    current = v.model.index(v.model.rowCount() // 2, 0)
+    v.table.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+    reader_at = v.model.entry(current.row()).uuid
+    place = bar.value()
+    store.add_water(water(900, "2026-11-23T08:55", 300))  # the newest: a row above the others
+    v.refresh()
+    assert uuids(v)[0] == uid(900)
+    assert v.model.entry(v.table.currentIndex().row()).uuid == reader_at
+    assert bar.value() == place
+    assert v.selected() is None
 
 
 def test_controls_have_accessible_names(view: HistoryView) -> None:

@@ -284,13 +284,28 @@ def test_it_shows_what_the_tray_app_recorded_meanwhile(qtbot, shared, clock, tmp
     assert not window.check_for_changes()  # seen
 
 
-def test_it_looks_every_half_minute_while_shown_only(window: MainWindow) -> None:
+def test_it_looks_every_half_minute_while_shown_only(qtbot, shared, clock, tmp_path) -> None:
+    store, path = shared
+    window = open_window(qtbot, store, clock, tmp_path)
     assert window.watch_timer.isActive()
     assert window.watch_timer.interval() == WATCH_INTERVAL_MS == 30_000
+    before = headline(window)
+    tray_logs_water(path, clock, 350)
+    window.watch_timer.timeout.emit()  # the half minute is up
+    assert headline(window) != before
+    shows_week(window, store, window.week)
     window.hide()
     assert not window.watch_timer.isActive()
     window.show()
     assert window.watch_timer.isActive()
+
+
+def test_f5_counts_as_a_look(qtbot, shared, clock, tmp_path) -> None:
+    store, path = shared
+    window = open_window(qtbot, store, clock, tmp_path)
+    tray_logs_water(path, clock, 200)
+    window.refresh()
+    assert not window.check_for_changes()  # already read
 
 
 def test_coming_back_to_the_window_shows_the_changes(qtbot, shared, clock, tmp_path) -> None:
@@ -316,6 +331,20 @@ def test_no_reading_again_under_an_open_dialog(qtbot, shared, clock, tmp_path) -
     dialog.close()
     assert window.check_for_changes()
     shows_week(window, store, window.week)
+
+
+def test_no_reading_again_while_a_history_record_is_being_edited(
+    qtbot, shared, clock, tmp_path
+) -> None:
+    store, path = shared
+    window = open_window(qtbot, store, clock, tmp_path, tab=Tab.HISTORY)
+    assert window.history_view is not None
+    window.history_view.add_rating()  # the edit dialog (window-modal)
+    assert window.history_view.dialog is not None
+    tray_logs_water(path, clock, 450)
+    assert not window.check_for_changes()
+    window.history_view.dialog.reject()
+    assert window.check_for_changes()
 
 
 def test_week_titles() -> None:
