@@ -25,18 +25,10 @@ from enum import Enum, auto
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
-    QAction,
-    QHideEvent,
-    QKeySequence,
-    QShowEvent,
-)
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -61,6 +53,8 @@ from posture_app.paths import Paths
 from posture_app.ui import look
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QHideEvent, QShowEvent
+
     from posture_app.ui.prompts import SafetyNoteDialog
     from posture_app.ui.window.history_view import HistoryView
     from posture_app.ui.window.insights_view import InsightsView
@@ -563,11 +557,11 @@ class MainWindow(QMainWindow):
         super().hideEvent(event)
         self.watch_timer.stop()
 
-    def event(self, event: QEvent) -> bool:
+    def changeEvent(self, event: QEvent) -> None:
         """Coming back to the window (after logging water from the tray, say) shows it at once."""
-        if event.type() == QEvent.Type.WindowActivate:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self.check_for_changes()
-        return super().event(event)
 
     def _step_tab(self, step: int) -> None:
         count = self.tab_bar.count()
@@ -703,6 +697,9 @@ class MainWindow(QMainWindow):
 
     def _ask_for_file(self, title: str, suggested: str) -> Path | None:
         """The save dialog, in the last folder used (Documents at first); it asks to overwrite."""
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog  # loaded when first needed: start-up time
+
         if self._last_dir is None:
             docs = QStandardPaths.writableLocation(
                 QStandardPaths.StandardLocation.DocumentsLocation
@@ -728,6 +725,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(line)
         self.statusBar().setAccessibleDescription(line)
         if self.isVisible():
+            from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
             QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.statusBar(), line))
 
     # --- the safety note ----------------------------------------------------------------------

@@ -222,8 +222,8 @@ def test_delete_key_asks_then_deletes_and_ctrl_z_undoes(
     qtbot, view: HistoryView, store: Store
 ) -> None:
     asked = answer(view, yes=True)
-    view.activateWindow()
-    qtbot.waitActive(view)
+    with qtbot.waitActive(view):
+        view.activateWindow()
     view.table.setFocus()
     view.select(uid(2))
     qtbot.keyClick(view.table, Qt.Key.Key_Delete)

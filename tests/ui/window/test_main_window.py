@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QPushButton, QStyle, QStyleOptionButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QPushButton, QStyle, QStyleOptionButton, QWidget
 
 from posture_app.core import exchange
 from posture_app.core.content import SAFETY_NOTE
@@ -141,9 +141,9 @@ def press(qtbot, window: MainWindow, key: Qt.Key, modifier=Qt.KeyboardModifier.N
     qtbot.keyClick(window, key, modifier)
 
 
-def activate(qtbot, window: MainWindow) -> None:
-    window.activateWindow()
-    qtbot.waitActive(window)
+def activate(qtbot, window: QWidget) -> None:
+    with qtbot.waitActive(window):  # a context manager: it waits on leaving the block
+        window.activateWindow()
 
 
 # --- opening ----------------------------------------------------------------------------------
@@ -311,9 +311,13 @@ def test_f5_counts_as_a_look(qtbot, shared, clock, tmp_path) -> None:
 def test_coming_back_to_the_window_shows_the_changes(qtbot, shared, clock, tmp_path) -> None:
     store, path = shared
     window = open_window(qtbot, store, clock, tmp_path)
+    other = QWidget()  # the user goes elsewhere (the tray's menu, say)
+    qtbot.addWidget(other)
+    other.show()
+    activate(qtbot, other)
     before = headline(window)
     tray_logs_water(path, clock, 300)
-    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
+    activate(qtbot, window)
     assert headline(window) != before
     shows_week(window, store, window.week)
 
