@@ -37,6 +37,20 @@ class Paths:
         return self.log_dir / "posture-app.log"
 
 
+#: This package's folder.
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resources_dir(package: Path = PACKAGE_DIR) -> Path:
+    """The app's icons, exercise drawings and chime (`resources/` in the repository).
+
+    An installed app has them in the package (`posture_app/resources`, put there by the
+    wheel's package data); a checkout or an editable install has them beside the package.
+    """
+    installed = package / "resources"
+    return installed if installed.is_dir() else package.parent / "resources"
+
+
 def resolve_paths(basedir: str | None = None, env: Mapping[str, str] = os.environ) -> Paths:
     """`basedir` (or $POSTURE_APP_BASEDIR) holds config/, data/ and logs/; else platformdirs."""
     base = basedir or env.get(BASEDIR_ENV) or None

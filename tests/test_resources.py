@@ -55,3 +55,50 @@ def test_the_png_icon_is_the_svg_drawn(qapp):
         for y in range(0, drawn.height(), step)
     ]
     assert sum(diffs) <= len(diffs) // 50, "run resources/make_icon_png.py after changing the SVG"
+
+
+# --- packaging: an installed app carries resources/ -------------------------------------------
+
+
+def _setuptools_config() -> dict:
+    import tomllib
+
+    root = RESOURCES.parent
+    return tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+
+
+def test_every_package_is_in_the_wheel():
+    root = RESOURCES.parent
+    listed = set(_setuptools_config()["packages"])
+    found = {
+        ".".join(init.parent.relative_to(root).parts)
+        for init in (root / "posture_app").rglob("__init__.py")
+    }
+    assert found <= listed, f"add to pyproject.toml's packages: {sorted(found - listed)}"
+
+
+def test_every_resource_file_is_package_data():
+    from fnmatch import fnmatch
+
+    config = _setuptools_config()
+    folders = {Path(d): pkg for pkg, d in config["package-dir"].items()}
+    root = RESOURCES.parent
+    missing = []
+    for path in RESOURCES.rglob("*"):
+        if path.is_dir() or path.suffix == ".py" or "__pycache__" in path.parts:
+            continue  # the scripts that drew them are not needed at run time
+        package = folders.get(path.parent.relative_to(root))
+        globs = config["package-data"].get(package, []) if package else []
+        if not any(fnmatch(path.name, g) for g in globs):
+            missing.append(str(path.relative_to(root)))
+    assert missing == []
+
+
+def test_resources_are_found_in_an_install_and_in_a_checkout(tmp_path):
+    from posture_app.paths import resources_dir
+
+    assert resources_dir() == RESOURCES  # this checkout
+    package = tmp_path / "site-packages" / "posture_app"
+    (package / "resources").mkdir(parents=True)
+    assert resources_dir(package) == package / "resources"  # a wheel's install
+    assert resources_dir(tmp_path / "repo" / "posture_app") == tmp_path / "repo" / "resources"

@@ -25,7 +25,7 @@ from posture_app.core.settings import (
 )
 from posture_app.core.state import load_state, save_state
 from posture_app.core.store import Store, StoreError
-from posture_app.paths import APP_NAME, Paths
+from posture_app.paths import APP_NAME, Paths, resources_dir
 from posture_app.platform.base import Detected
 from posture_app.platform.sound import find_chime
 from posture_app.ui import forget_module_sources
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-RESOURCES = PACKAGE_ROOT / "resources"
+RESOURCES = resources_dir()
 #: The app window's own process: `python -m posture_app.ui.window`.
 WINDOW_MODULE = "posture_app.ui.window"
 #: How long quitting waits for the window's process to close.

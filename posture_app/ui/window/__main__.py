@@ -30,7 +30,7 @@ from pathlib import Path  # noqa: E402
 from posture_app.core.clock import SystemClock  # noqa: E402
 from posture_app.core.errors import KnownError  # noqa: E402
 from posture_app.core.stats import IsoWeek  # noqa: E402
-from posture_app.paths import APP_NAME, Paths, resolve_paths  # noqa: E402
+from posture_app.paths import APP_NAME, Paths, resolve_paths, resources_dir  # noqa: E402
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without loading typing (start-up time)
 if TYPE_CHECKING:
@@ -47,8 +47,6 @@ PROG = f"{APP_NAME} window"
 WINDOW_LOG = "window.log"
 QUIT_AFTER_SHOW_ENV = "POSTURE_APP_QUIT_AFTER_SHOW"
 TABS = ("week", "trends", "insights", "history")
-#: Where the app's icon lives, found the way ui/app.py finds it (the repository's resources/).
-RESOURCES = Path(__file__).resolve().parents[3] / "resources"
 
 
 def _process_age() -> float | None:
@@ -193,7 +191,7 @@ def _show(
     qapp = QApplication.instance() or QApplication([APP_NAME])
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName(APP_NAME)
-    icon = RESOURCES / "posture-app.png"
+    icon = resources_dir() / "posture-app.png"
     if icon.exists():
         qapp.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(store, settings, clock, paths, week=args.week, tab=Tab.of_key(args.tab))
