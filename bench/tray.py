@@ -956,6 +956,27 @@ def stale_pycs() -> list[str]:
     return out
 
 
+def calibrate_ms() -> float:
+    """bench/run.py's fixed pure-Python loop (2M additions, best of 3), in ms: how fast this
+    machine is right now (a shared host can be several times slower at times)."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(2_000_000):
+            total += i % 7
+        best = min(best, time.perf_counter() - t0)
+    return best * 1000
+
+
+def calibration_at_end() -> str:
+    """The machine table's last rows: the calibration loop and the load average again."""
+    return (
+        f"| Calibration loop at end | {calibrate_ms():.0f} ms |\n"
+        f"| Load average at end | {', '.join(f'{x:.2f}' for x in os.getloadavg())} |"
+    )
+
+
 def machine_info() -> list[tuple[str, str]]:
     cpu = "unknown"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -984,6 +1005,7 @@ def machine_info() -> list[tuple[str, str]]:
         ("Packages", tools or "?"),
         ("PYTHONDONTWRITEBYTECODE", f"`{os.environ.get('PYTHONDONTWRITEBYTECODE', '')}`"),
         ("Load average at start", ", ".join(f"{x:.2f}" for x in os.getloadavg())),
+        ("Calibration loop at start (bench/run.py's; higher: slower)", f"{calibrate_ms():.0f} ms"),
     ]
 
 
@@ -1051,7 +1073,7 @@ def report(
         "",
     ]
     out += table(["", ""], [(k, v) for k, v in info], right=2)
-    out += [f"| Load average at end | {', '.join(f'{x:.2f}' for x in os.getloadavg())} |"]
+    out += [calibration_at_end()]
     out += [f"| Whole run | {elapsed / 60:.1f} min |", ""]
 
     starts = {k: by_kind(full, k) + by_kind(startups, k) for k in KINDS}

@@ -71,6 +71,7 @@ sys.path[:0] = [str(REPO), str(BENCH)]
 from tray import (  # noqa: E402 - bench/tray.py: the desktop, /proc readers, machine table
     STATE_JSON,
     Desktop,
+    calibration_at_end,
     commit_id,
     desktop,
     foreign_sharers,
@@ -660,7 +661,7 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
         "",
     ]
     out += table(["", ""], info, right=2)
-    out += [f"| Load average at end | {', '.join(f'{x:.2f}' for x in os.getloadavg())} |"]
+    out += [calibration_at_end()]
     out += [f"| Whole run | {elapsed / 60:.1f} min |"]
     out += [f"| Data | {res.data_note} |", ""]
     for when, busy in (("started", res.busy_at_start), ("ended", res.busy_at_end)):

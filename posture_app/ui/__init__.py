@@ -28,8 +28,8 @@ def quiet_pyside_imports() -> bool:
     def mod_uses_pyside(module: object) -> bool:
         """Does the module's source mention PySide6? (as upstream, without caching the text)"""
         filename = getattr(module, "__file__", None)
-        if not isinstance(filename, str) or not filename.endswith(".py"):
-            return bool(upstream(module))  # built-in or compiled: upstream's answer
+        if not isinstance(filename, str) or not filename.endswith((".py", ".pyw")):
+            return False  # built in, compiled or without source: upstream finds none either
         try:
             with open(filename, "rb") as source:
                 return b"PySide6" in source.read()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import types
 
 from PySide6.QtWidgets import QCheckBox
 
@@ -43,6 +44,11 @@ def test_pyside_stops_reading_the_source_of_each_imported_module(tmp_path, monke
         assert feature.pyside_feature_dict["posture_probe_uses_qt"] == 0
         assert feature.pyside_feature_dict["posture_probe_plain"] == -1
         assert not [f for f in linecache.cache if f.startswith(str(tmp_path))]
+        # Modules with no source to read: no, as upstream says (without its module tables).
+        compiled = types.ModuleType("posture_probe_compiled")
+        compiled.__file__ = str(tmp_path / "posture_probe_compiled.cpython-311-x86_64.so")
+        assert not feature._mod_uses_pyside(compiled)
+        assert not feature._mod_uses_pyside(types.ModuleType("posture_probe_built_in"))
     finally:
         for name in names:
             sys.modules.pop(name, None)
