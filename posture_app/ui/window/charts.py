@@ -691,6 +691,10 @@ class ChartWidget(QWidget):
 
     Owns the chart view, the table view and the drawing behind them; `set_chart` reuses the
     drawing when the new spec has the same shape (switching weeks does not rebuild anything).
+    The table (`model`, `table_view`) is made when first asked for, and filled only when it is
+    shown or read: most people never open it, so the window no longer makes four tables at
+    start and refills them at every week switch. The chart's accessible description carries
+    the same numbers for screen readers.
     """
 
     def __init__(self, spec: Chart, parent: QWidget | None = None) -> None:
@@ -701,11 +705,9 @@ class ChartWidget(QWidget):
         self.toggle.setCheckable(True)
         self.toggle.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.toggle.toggled.connect(self._show_table)
-        self.model = QStandardItemModel(self)
-        self.table_view = QTableView()
-        self.table_view.setModel(self.model)
-        self.table_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table_view.verticalHeader().hide()
+        self._model: QStandardItemModel | None = None
+        self._table_view: QTableView | None = None
+        self._table_spec: Chart | None = None  # the spec the model holds
         self._drawing = _Drawing(spec, self._theme(), self.font(), titled=False)
         self.chart_view = QChartView(self._drawing.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -713,7 +715,6 @@ class ChartWidget(QWidget):
         self.chart_view.setMinimumHeight(_MIN_CHART_HEIGHT)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.chart_view)
-        self.stack.addWidget(self.table_view)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.toggle)
@@ -727,6 +728,28 @@ class ChartWidget(QWidget):
     def spec(self) -> Chart:
         """The chart shown now."""
         return self._drawing.spec
+
+    @property
+    def model(self) -> QStandardItemModel:
+        """The chart's numbers as a read-only table (made and brought up to date on demand)."""
+        if self._model is None:
+            self._model = QStandardItemModel(self)
+        if self._table_spec is not self.spec:
+            self._fill_table(self._model, self.spec)
+        return self._model
+
+    @property
+    def table_view(self) -> QTableView:
+        """The table shown instead of the chart (made when first asked for)."""
+        if self._table_view is None:
+            view = QTableView()
+            view.setModel(self.model)
+            view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            view.verticalHeader().hide()
+            view.setAccessibleName(f"{self.spec.title}: table")
+            self.stack.addWidget(view)
+            self._table_view = view
+        return self._table_view
 
     def set_chart(self, spec: Chart) -> None:
         """Show another chart: in place when its shape is the same, else on a new drawing."""
@@ -742,9 +765,11 @@ class ChartWidget(QWidget):
         self.setAccessibleName(spec.title)
         self.chart_view.setAccessibleName(f"{spec.title}: chart")
         self.chart_view.setAccessibleDescription(describe(spec))
-        self.table_view.setAccessibleName(f"{spec.title}: table")
         self.toggle.setAccessibleName(f"Show “{spec.title}” as a table")
-        self._fill_table(spec)
+        if self._table_view is not None:
+            self._table_view.setAccessibleName(f"{spec.title}: table")
+        if self._model is not None and self.showing_table():
+            self._fill_table(self._model, spec)  # else when next shown or read
 
     def plotted(self) -> dict[str, tuple[float | None, ...]]:
         """The values the chart draws now, read back from the chart library, by series name."""
@@ -756,31 +781,32 @@ class ChartWidget(QWidget):
 
     def showing_table(self) -> bool:
         """Whether the table is shown instead of the chart."""
-        return self.stack.currentWidget() is self.table_view
+        return self._table_view is not None and self.stack.currentWidget() is self._table_view
 
     def _show_table(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.table_view if on else self.chart_view)
         if on:
+            _ = self.model  # brings the table up to date with the chart
             self.table_view.resizeColumnsToContents()
 
-    def _fill_table(self, spec: Chart) -> None:
-        # Items are reused and columns sized only while shown: rebuilding and measuring a
-        # hidden table took half the time of switching weeks.
+    def _fill_table(self, model: QStandardItemModel, spec: Chart) -> None:
+        # Items are reused and columns sized only while shown.
         headers, rows = table(spec)
-        if (self.model.rowCount(), self.model.columnCount()) != (len(rows), len(headers)):
-            self.model.clear()
-            self.model.setRowCount(len(rows))
-            self.model.setColumnCount(len(headers))
-        self.model.setHorizontalHeaderLabels(headers)
+        if (model.rowCount(), model.columnCount()) != (len(rows), len(headers)):
+            model.clear()
+            model.setRowCount(len(rows))
+            model.setColumnCount(len(headers))
+        model.setHorizontalHeaderLabels(headers)
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
-                item = self.model.item(r, c)
+                item = model.item(r, c)
                 if item is None:
                     item = QStandardItem()
                     item.setEditable(False)
-                    self.model.setItem(r, c, item)
+                    model.setItem(r, c, item)
                 if item.text() != text:
                     item.setText(text)
+        self._table_spec = spec
         if self.showing_table():
             self.table_view.resizeColumnsToContents()
 

@@ -179,6 +179,20 @@ def test_the_table_toggle_works_by_keyboard(qtbot) -> None:
     assert not widget.showing_table()
 
 
+def test_the_table_is_made_and_filled_when_shown_and_follows_the_chart(qtbot) -> None:
+    widget = shown(qtbot, SITTING)
+    assert widget.stack.count() == 1  # no table until someone asks for it
+    widget.toggle.click()
+    assert widget.showing_table()
+    assert [widget.table_view.model().index(0, c).data() for c in range(2)] == ["Mon", "412"]
+    widget.set_chart(STIFFNESS)  # while shown: at once
+    assert widget.table_view.model().index(1, 1).data() == "not rated"
+    widget.toggle.click()
+    widget.set_chart(SITTING)  # while hidden: when shown again
+    widget.toggle.click()
+    assert [widget.table_view.model().index(0, c).data() for c in range(2)] == ["Mon", "412"]
+
+
 def test_the_table_shows_the_data_table_read_only(qtbot) -> None:
     widget = shown(qtbot, STIFFNESS)
     model = widget.table_view.model()
