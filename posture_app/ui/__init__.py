@@ -41,6 +41,21 @@ def quiet_pyside_imports() -> bool:
     return True
 
 
+def freeze_startup_objects() -> None:
+    """Collect garbage once, then keep everything alive now out of later collections.
+
+    A window that has just opened holds some hundred thousand objects that live as long as it
+    does (modules, Qt's wrappers and enums, the charts). The collector's full passes kept
+    walking all of them, and a week switch that met such a pass took half as long again
+    (bench/window.py's worst switch). `gc.freeze` leaves them out; new objects are collected
+    as before.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def forget_module_sources() -> None:
     """Drop module source text cached by line; call after a batch of imports.
 

@@ -61,3 +61,25 @@ def test_a_pyside6_without_the_hook_is_left_alone(monkeypatch):
     feature = sys.modules["shibokensupport.feature"]
     monkeypatch.delattr(feature, "_mod_uses_pyside")
     assert not quiet_pyside_imports()
+
+
+def test_freezing_keeps_the_living_out_of_collections_and_collects_the_garbage_first():
+    import gc
+    import weakref
+
+    from posture_app.ui import freeze_startup_objects
+
+    class Node:
+        pass
+
+    garbage, alive = Node(), Node()
+    garbage.self = garbage  # a cycle nobody holds: only the collector frees it
+    gone = weakref.ref(garbage)
+    del garbage
+    try:
+        freeze_startup_objects()
+        assert gone() is None
+        assert gc.get_freeze_count() > 0
+        assert not any(o is alive for o in gc.get_objects())  # frozen: left out of collections
+    finally:
+        gc.unfreeze()

@@ -47,6 +47,8 @@ PROG = f"{APP_NAME} window"
 WINDOW_LOG = "window.log"
 QUIT_AFTER_SHOW_ENV = "POSTURE_APP_QUIT_AFTER_SHOW"
 TABS = ("week", "trends", "insights", "history")
+#: After this long the window is open: what exists then lives as long as the window does.
+SETTLED_MS = 1000
 
 
 def _process_age() -> float | None:
@@ -202,6 +204,12 @@ def _show(
         window.say(" ".join(messages))
     if quit_after_show:
         _quit_after_first_paint(qapp, window)
+    else:
+        from PySide6.QtCore import QTimer
+
+        from posture_app.ui import freeze_startup_objects
+
+        QTimer.singleShot(SETTLED_MS, freeze_startup_objects)  # once it is open and painted
     window.show()
     return qapp.exec()
 
