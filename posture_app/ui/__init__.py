@@ -46,7 +46,7 @@ def freeze_startup_objects() -> None:
 
     A window that has just opened holds some hundred thousand objects that live as long as it
     does (modules, Qt's wrappers and enums, the charts). The collector's full passes kept
-    walking all of them, and a week switch that met such a pass took half as long again
+    walking all of them, and a week switch that met such a pass took about a third longer
     (bench/window.py's worst switch). `gc.freeze` leaves them out; new objects are collected
     as before.
     """
