@@ -957,16 +957,11 @@ def stale_pycs() -> list[str]:
 
 
 def calibrate_ms() -> float:
-    """bench/run.py's fixed pure-Python loop (2M additions, best of 3), in ms: how fast this
-    machine is right now (a shared host can be several times slower at times)."""
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        total = 0
-        for i in range(2_000_000):
-            total += i % 7
-        best = min(best, time.perf_counter() - t0)
-    return best * 1000
+    """bench/run.py's fixed pure-Python loop, in ms: how fast this machine is right now (a
+    shared host can be several times slower at times)."""
+    from run import calibrate  # bench/run.py, beside this file
+
+    return calibrate() * 1000
 
 
 def calibration_at_end() -> str:
