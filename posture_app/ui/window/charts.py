@@ -765,7 +765,7 @@ class ChartWidget(QWidget):
         self.setAccessibleName(spec.title)
         self.chart_view.setAccessibleName(f"{spec.title}: chart")
         self.chart_view.setAccessibleDescription(describe(spec))
-        self.toggle.setAccessibleName(f"Show “{spec.title}” as a table")
+        self._name_toggle()
         if self._table_view is not None:
             self._table_view.setAccessibleName(f"{spec.title}: table")
         if self._model is not None and self.showing_table():
@@ -788,6 +788,13 @@ class ChartWidget(QWidget):
         if on:
             _ = self.model  # brings the table up to date with the chart
             self.table_view.resizeColumnsToContents()
+        self._name_toggle()
+
+    def _name_toggle(self) -> None:
+        """The button says what pressing it shows."""
+        shown = "chart" if self.showing_table() else "table"
+        self.toggle.setText(f"Show as {shown}")
+        self.toggle.setAccessibleName(f"Show “{self.spec.title}” as a {shown}")
 
     def _fill_table(self, model: QStandardItemModel, spec: Chart) -> None:
         # Items are reused and columns sized only while shown.

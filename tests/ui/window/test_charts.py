@@ -175,8 +175,11 @@ def test_the_table_toggle_works_by_keyboard(qtbot) -> None:
     qtbot.keyClick(widget.toggle, Qt.Key.Key_Space)
     assert widget.showing_table()
     assert widget.stack.currentWidget() is widget.table_view
+    assert widget.toggle.text() == "Show as chart"  # what pressing it shows now
+    assert widget.toggle.accessibleName() == "Show “How long did I sit?” as a chart"
     qtbot.keyClick(widget.toggle, Qt.Key.Key_Space)
     assert not widget.showing_table()
+    assert widget.toggle.text() == "Show as table"
 
 
 def test_the_table_is_made_and_filled_when_shown_and_follows_the_chart(qtbot) -> None:
