@@ -871,7 +871,9 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
     weeks = f"{res.inproc[0]['week_at_start']}" if res.inproc else "?"
     out += [
         "",
-        f"Each helper steps back from {weeks} and forward again ({opts.switches} switches on "
+        f"Each helper, after `freeze_startup_objects()` (what the window process does a "
+        f"second after it opens), steps back from {weeks} and forward again "
+        f"({opts.switches} switches on "
         f"This week, {max(2, opts.switches // 2)} on each other tab), timing previous_week() "
         "or next_week(), processEvents(), repaint() of the whole window (a synchronous paint, "
         "pushed to the X server) and processEvents(). Only This week has a target; Trends reads "
