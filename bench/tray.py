@@ -464,6 +464,28 @@ def desktop(prefix: str, env_update: dict[str, str | None] | None = None) -> Ite
 # --- one start of one app ----------------------------------------------------------------------
 
 
+class RollupMB:
+    """Megabyte figures from a /proc/PID/smaps_rollup reading held in `self.rollup` (kB)."""
+
+    rollup: dict[str, int]
+
+    @property
+    def pss_mb(self) -> float:
+        return self.rollup.get("Pss", 0) / 1024
+
+    @property
+    def uss_mb(self) -> float:
+        return (self.rollup.get("Private_Clean", 0) + self.rollup.get("Private_Dirty", 0)) / 1024
+
+    @property
+    def rss_mb(self) -> float:
+        return self.rollup.get("Rss", 0) / 1024
+
+    @property
+    def anon_mb(self) -> float:
+        return self.rollup.get("Anonymous", 0) / 1024
+
+
 @dataclass
 class ThreadIdle:
     """One thread over the idle minute."""
@@ -476,7 +498,7 @@ class ThreadIdle:
 
 
 @dataclass
-class Run:
+class Run(RollupMB):
     kind: Kind
     label: str  # "round 1", "startup 2", "importtime"
     startup_s: float | None = None
@@ -498,14 +520,6 @@ class Run:
     sharers: list[str] = field(default_factory=list)  # other processes mapping the same files
     windows: list[str] = field(default_factory=list)  # visible windows after the quiet minute
     error: str = ""
-
-    @property
-    def pss_mb(self) -> float:
-        return self.rollup.get("Pss", 0) / 1024
-
-    @property
-    def uss_mb(self) -> float:
-        return (self.rollup.get("Private_Clean", 0) + self.rollup.get("Private_Dirty", 0)) / 1024
 
     @property
     def per_min(self) -> float:

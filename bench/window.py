@@ -71,6 +71,7 @@ sys.path[:0] = [str(REPO), str(BENCH)]
 from tray import (  # noqa: E402 - bench/tray.py: the desktop, /proc readers, machine table
     STATE_JSON,
     Desktop,
+    RollupMB,
     calibration_at_end,
     commit_id,
     desktop,
@@ -115,7 +116,7 @@ def ms(values: Sequence[float]) -> str:
 def inprocess(basedir: Path, opens: int, switches: int) -> dict[str, Any]:
     """Time window opens and week switches in this process; the figures as a dict."""
     t0 = time.perf_counter()
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
     t_qt = time.perf_counter()
@@ -131,6 +132,7 @@ def inprocess(basedir: Path, opens: int, switches: int) -> dict[str, Any]:
         trends_view,
         week_view,
     )
+    from posture_app.ui.window.__main__ import after_first_paint
     from posture_app.ui.window.main_window import MainWindow, Tab
 
     t_imported = time.perf_counter()
@@ -141,27 +143,13 @@ def inprocess(basedir: Path, opens: int, switches: int) -> dict[str, Any]:
     def wait_first_paint(window: QWidget) -> None:
         """Run events until the window's first paint pass is over (as --quit-after-show)."""
         loop = QEventLoop()
-
-        class FirstPaint(QObject):
-            seen = False
-
-            def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-                if (
-                    not self.seen
-                    and event.type() == QEvent.Type.Paint
-                    and isinstance(watched, QWidget)
-                    and watched.window() is window
-                ):
-                    self.seen = True
-                    QTimer.singleShot(0, loop.quit)
-                return False
-
-        hook = FirstPaint()
-        app.installEventFilter(hook)
+        painted: list[bool] = []
+        hook = after_first_paint(app, window, lambda: (painted.append(True), loop.quit()))
         QTimer.singleShot(20_000, loop.quit)  # never hang the bench
         loop.exec()
         app.removeEventFilter(hook)
-        if not hook.seen:
+        hook.deleteLater()
+        if not painted:
             raise RuntimeError("the window never painted")
 
     paths = resolve_paths(str(basedir))
@@ -319,25 +307,9 @@ def inprocess_runs(
 
 
 @dataclass
-class Sample:
+class Sample(RollupMB):
     at_s: float
     rollup: dict[str, int]
-
-    @property
-    def pss_mb(self) -> float:
-        return self.rollup.get("Pss", 0) / 1024
-
-    @property
-    def uss_mb(self) -> float:
-        return (self.rollup.get("Private_Clean", 0) + self.rollup.get("Private_Dirty", 0)) / 1024
-
-    @property
-    def rss_mb(self) -> float:
-        return self.rollup.get("Rss", 0) / 1024
-
-    @property
-    def anon_mb(self) -> float:
-        return self.rollup.get("Anonymous", 0) / 1024
 
 
 @dataclass

@@ -24,7 +24,7 @@ import argparse  # noqa: E402 - after the start time on purpose
 import os  # noqa: E402
 import sqlite3  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from posture_app.core.clock import SystemClock  # noqa: E402
@@ -36,6 +36,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without loading typing (start-up t
 if TYPE_CHECKING:
     from typing import NoReturn
 
+    from PySide6.QtCore import QObject
     from PySide6.QtWidgets import QApplication, QWidget
 
     from posture_app.core.settings import Settings
@@ -226,18 +227,33 @@ def _to_front(window: QWidget) -> None:
 
 def _quit_after_first_paint(qapp: QApplication, window: QWidget) -> None:
     """Print the milliseconds to the window's first paint, then quit."""
+
+    def done() -> None:
+        print(f"{milliseconds_since_start():.0f}", flush=True)
+        qapp.quit()
+
+    after_first_paint(qapp, window, done)
+
+
+def after_first_paint(qapp: QApplication, window: QWidget, then: Callable[[], None]) -> QObject:
+    """Call `then` once the window's first paint pass is over; the filter that waits for it.
+
+    The filter notes the first paint event of any widget in the window; the rest of the window
+    paints and is flushed in that same pass, and a zero timer runs once the pass is over. The
+    bench (bench/window.py) times opens with this too, so both measure the same moment.
+    """
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QWidget
 
     class FirstPaint(QObject):
-        """Notes the first paint of any widget in the window."""
+        """Lets every event through; on the window's first paint, finishes once it is done."""
 
         def __init__(self) -> None:
             super().__init__()
             self.seen = False
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            """Let every event through; on the window's first paint, finish once it is done."""
+            """Note the window's first paint."""
             if (
                 not self.seen
                 and event.type() == QEvent.Type.Paint
@@ -245,20 +261,18 @@ def _quit_after_first_paint(qapp: QApplication, window: QWidget) -> None:
                 and watched.window() is window
             ):
                 self.seen = True
-                # The rest of the window paints and is flushed in this same pass; a zero
-                # timer runs once that pass is over.
                 QTimer.singleShot(0, self.done)
             return False
 
         def done(self) -> None:
-            """Print the time and quit."""
-            print(f"{milliseconds_since_start():.0f}", flush=True)
+            """The first paint pass is over."""
             qapp.removeEventFilter(self)
-            qapp.quit()
+            then()
 
     hook = FirstPaint()
     hook.setParent(qapp)
     qapp.installEventFilter(hook)
+    return hook
 
 
 if __name__ == "__main__":
