@@ -86,7 +86,9 @@ class App(QObject):
         self._windows: dict[str, QWidget] = {}
         #: Where the window process's output goes (tests read it; None: nowhere).
         self.window_output: Path | None = None
-        self._window_processes: list[QProcess] = []
+        #: The window's processes this app started, each with whether someone asked to see it
+        #: (the others were started ready, when the tray's menu opened).
+        self._window_processes: dict[QProcess, bool] = {}
         self._wire()
         for note in detected.notes:
             log.info("%s", note)
@@ -114,6 +116,7 @@ class App(QObject):
         t.menu.aboutToShow.connect(
             lambda: t.show_water(c.water_logged_today(), self.settings.water_goal_ml)
         )
+        t.menu.aboutToShow.connect(self.prepare_window)  # the next click may be "Open"
         t.break_now.connect(c.take_break_now)
         t.log_water.connect(lambda: c.log_water())
         t.log_stiffness.connect(lambda: self.presenter.ask_stiffness(None))
@@ -150,7 +153,7 @@ class App(QObject):
     def shutdown(self) -> None:
         """Close the day and the database; remember what the app needs next time."""
         for process in list(self._window_processes):  # the window goes with the app
-            self._window_processes.remove(process)
+            del self._window_processes[process]
             process.terminate()
             if not process.waitForFinished(WINDOW_CLOSE_MS):
                 process.kill()
@@ -198,10 +201,31 @@ class App(QObject):
         """Open the app window (charts, history), or bring it to the front if it is open.
 
         It runs in a process of its own: the charts library costs memory the tray would keep
-        all day, and all of it is given back when the window closes. If that process fails,
-        its one-line reason is shown and today's numbers open here instead. Quitting the tray
-        app closes the window too.
+        all day, and all of it is given back when the window closes. A process that runs
+        already (open, closed a few minutes ago, or started when the menu opened) is asked to
+        show it, which takes some 20 ms; else one is started (about half a second). If that
+        process fails, its one-line reason is shown and today's numbers open here instead.
+        Quitting the tray app closes the window too.
         """
+        if self._window_instance().ask_running():
+            for process in self._window_processes:
+                self._window_processes[process] = True  # its failure is news now
+            return
+        self._start_window(asked=True)
+
+    def prepare_window(self) -> None:
+        """Start the window's process, hidden, unless one runs: "Open" will then be quick.
+
+        Unasked, it quits after a few minutes (`python -m posture_app.ui.window --hidden`).
+        """
+        if self._window_processes or self._window_instance().is_running():
+            return
+        self._start_window(asked=False)
+
+    def _window_instance(self) -> SingleInstance:
+        return SingleInstance(self.paths.data_dir / "window")
+
+    def _start_window(self, *, asked: bool) -> None:
         from PySide6.QtCore import QIODevice, QProcess
 
         process = QProcess(self)
@@ -209,6 +233,8 @@ class App(QObject):
         args = ["-m", WINDOW_MODULE]
         if self.paths.base is not None:
             args += ["--basedir", str(self.paths.base)]
+        if not asked:
+            args.append("--hidden")
         process.setArguments(args)
         process.setWorkingDirectory(str(PACKAGE_ROOT))  # so `-m` finds the package uninstalled
         if self.window_output is not None:
@@ -231,18 +257,21 @@ class App(QObject):
                 else None
             )
         )
-        self._window_processes.append(process)
+        self._window_processes[process] = asked
         process.start()
 
     def _window_ended(self, process: QProcess, code: int | None) -> None:
         """The window's process ended: say why if it failed, and offer today's numbers."""
         if process not in self._window_processes:
             return
-        self._window_processes.remove(process)
+        asked = self._window_processes.pop(process)
         process.deleteLater()
         if code == 0:
             return
         reason = _last_line(self._window_errors) or process.errorString()
+        if not asked:  # nobody waits for it: the next "Open" starts one and says so
+            log.warning("the app window, started ready, failed (%s): %s", code, reason)
+            return
         log.warning("the app window failed (%s): %s", code, reason)
         self.presenter.notify("The window could not open", reason)
         self.show_window()

@@ -81,21 +81,31 @@ class SingleInstance(QObject):
 
     def ask_running(self) -> bool:
         """If another instance runs, ask it to show its window and return True."""
+        return self._reach(_SHOW)
+
+    def is_running(self) -> bool:
+        """Whether another instance runs (it is asked nothing)."""
+        return self._reach(b"")
+
+    def _reach(self, message: bytes) -> bool:
         if not self.name:
             return False
         if not hasattr(socket, "AF_UNIX"):
-            return _QtServer.ask(os.path.basename(self.name))  # a pipe name has no backslashes
+            # A pipe name has no backslashes.
+            return _QtServer.ask(os.path.basename(self.name), message)
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(CONNECT_S)
             try:
                 sock.connect(self.name)
-                sock.sendall(_SHOW)
+                if message:
+                    sock.sendall(message)
             except OSError:
                 return False
         return True
 
-    def listen(self) -> bool:
-        """Become the running instance: False if another one already is (it was asked to show).
+    def listen(self, *, show_running: bool = True) -> bool:
+        """Become the running instance: False if another one already is (then it is asked to
+        show its window, unless `show_running` is False).
 
         Binding the socket is the claim, so two launches at the same moment cannot both win.
         Connections that arrive before Qt's event loop runs wait in the socket's queue.
@@ -113,7 +123,7 @@ class SingleInstance(QObject):
                 server.listen(4)
             except OSError as exc:
                 server.close()
-                if self.ask_running():
+                if self._reach(_SHOW if show_running else b""):
                     return False  # another instance holds it (and now shows its window)
                 if not _remove_stale(self.name):
                     log.warning("single-instance socket %s failed: %s", self.name, exc)
@@ -137,6 +147,11 @@ class SingleInstance(QObject):
         self._notifier = QSocketNotifier(self._server.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._accept)
         self._accept()  # requests that came before the notifier
+
+    def accept_pending(self) -> None:
+        """Handle the requests waiting in the socket now (before closing it, say)."""
+        if self._server is not None:
+            self._accept()
 
     def close(self) -> None:
         """Stop listening and remove the socket file."""
@@ -202,16 +217,17 @@ class _QtServer(QObject):
             log.warning("single-instance server failed: %s", self._server.errorString())
 
     @staticmethod
-    def ask(name: str) -> bool:
-        """Ask the instance listening on `name` to show itself."""
+    def ask(name: str, message: bytes = _SHOW) -> bool:
+        """Send `message` (if any) to the instance listening on `name`; False if none does."""
         from PySide6.QtNetwork import QLocalSocket
 
         sock = QLocalSocket()
         sock.connectToServer(name)
         if not sock.waitForConnected(int(CONNECT_S * 1000)):
             return False
-        sock.write(_SHOW)
-        sock.waitForBytesWritten(int(CONNECT_S * 1000))
+        if message:
+            sock.write(message)
+            sock.waitForBytesWritten(int(CONNECT_S * 1000))
         sock.disconnectFromServer()
         return True
 

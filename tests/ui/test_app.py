@@ -309,3 +309,53 @@ def test_a_second_window_launch_brings_the_open_one_forward(qtbot, tmp_path):
     assert second.stderr is not None
     assert second.stderr.read() == ""
     open_window.close()
+
+
+def test_a_running_window_process_is_asked_not_started_again(qtbot, tmp_path):
+    base = tmp_path / "base"
+    paths = Paths(base / "config", base / "data", base / "logs", base)
+    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+    running = SingleInstance(paths.data_dir / "window")  # as a window open or lingering listens
+    assert running.listen()
+    with qtbot.waitSignal(running.show_requested, timeout=5000):
+        made.open_window()
+    assert not made._window_processes  # nothing started
+    made.prepare_window()  # the menu opens: one runs, so none is started
+    assert not made._window_processes
+    running.close()
+    made.shutdown()
+
+
+def test_the_menu_gets_the_window_ready_and_open_then_uses_it(qtbot, tmp_path):
+    base = tmp_path / "base"
+    paths = Paths(base / "config", base / "data", base / "logs", base)
+    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+    made.tray.menu.aboutToShow.emit()
+    assert len(made._window_processes) == 1
+    ((process, asked),) = made._window_processes.items()
+    assert "--hidden" in process.arguments()
+    assert not asked
+    made.prepare_window()  # the menu again: the one started will do
+    assert len(made._window_processes) == 1
+    window = SingleInstance(paths.data_dir / "window")
+    qtbot.waitUntil(window.is_running, timeout=20_000)
+    made.open_window()
+    assert made._window_processes == {process: True}  # asked, not started again
+    made.shutdown()
+    assert not made._window_processes
+
+
+def test_a_window_started_unasked_fails_quietly(qtbot, tmp_path, monkeypatch):
+    import posture_app.ui.app as ui_app
+
+    base = tmp_path / "base"
+    paths = Paths(base / "config", base / "data", base / "logs", base)
+    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(made.presenter, "notify", lambda title, text: said.append((title, text)))
+    monkeypatch.setattr(ui_app, "WINDOW_MODULE", "posture_app.no_such_window")
+    made.prepare_window()
+    qtbot.waitUntil(lambda: not made._window_processes, timeout=20_000)
+    assert said == []  # nobody asked for it: no message, no window
+    assert "status" not in made._windows
+    made.shutdown()

@@ -4,9 +4,18 @@
                          else the platform's folders)
     --week YYYY-Www      the week to show (default: this week)
     --tab NAME           week, trends, insights or history (default: week)
+    --hidden             get the window ready (built and painted off screen) but show it
+                         only when asked (by the tray app, or by another launch)
+    --linger SECONDS     how long the process stays, hidden, after the window closes (or after
+                         --hidden, until asked) so that it opens again at once; 0 quits when
+                         it closes (default: $POSTURE_APP_WINDOW_LINGER, else 300)
     --quit-after-show    quit right after the window's first paint and print, on stdout, the
                          milliseconds from process start to that paint (also when
                          $POSTURE_APP_QUIT_AFTER_SHOW is set to anything but "" or "0")
+    --print-paints       print, on stdout, "ready T" once a --hidden window is ready, "shown T"
+                         after the first paint each time the window is shown and "closed T"
+                         when it closes (T: seconds on CLOCK_MONOTONIC, which other processes
+                         read too)
 
 Bad arguments and a database that cannot be opened give one line on stderr and exit status 2.
 Qt is imported only after the arguments are read, and each tab's view only when it is shown.
@@ -24,7 +33,7 @@ import argparse  # noqa: E402 - after the start time on purpose
 import os  # noqa: E402
 import sqlite3  # noqa: E402
 import sys  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
+from collections.abc import Callable, Mapping, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from posture_app.core.clock import SystemClock  # noqa: E402
@@ -42,14 +51,19 @@ if TYPE_CHECKING:
     from posture_app.core.settings import Settings
     from posture_app.core.store import Store
     from posture_app.ui.instance import SingleInstance
+    from posture_app.ui.window.host import WindowHost
 
 PROG = f"{APP_NAME} window"
 #: The window's log, beside the tray app's.
 WINDOW_LOG = "window.log"
 QUIT_AFTER_SHOW_ENV = "POSTURE_APP_QUIT_AFTER_SHOW"
+LINGER_ENV = "POSTURE_APP_WINDOW_LINGER"
 TABS = ("week", "trends", "insights", "history")
 #: After this long the window is open: what exists then lives as long as the window does.
 SETTLED_MS = 1000
+#: How long the process stays, hidden, after the window closes (or after --hidden, until it is
+#: asked for the window), so that opening it again is at once: then it quits (see host.py).
+LINGER_S = 300.0
 
 
 def _process_age() -> float | None:
@@ -93,18 +107,44 @@ def _week(text: str) -> IsoWeek:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def parse(argv: Sequence[str]) -> argparse.Namespace:
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 86_400:
+        raise argparse.ArgumentTypeError(f"not between 0 and 86400 seconds: {text!r}")
+    return value
+
+
+def parse(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> argparse.Namespace:
     """Read the command line; UsageError names a mistake in one line."""
     parser = _Parser(prog=PROG, description="The posture-app window: your week in charts.")
     parser.add_argument("--basedir", metavar="DIR", help="keep config, data and logs in DIR")
     parser.add_argument("--week", metavar="YYYY-Www", type=_week, help="the week to show")
     parser.add_argument("--tab", choices=TABS, default="week", help="the tab to show first")
     parser.add_argument(
+        "--linger",
+        metavar="SECONDS",
+        type=_seconds,
+        help="how long the process stays after the window closes (default 300)",
+    )
+    parser.add_argument("--print-paints", action="store_true", help="print when it is shown")
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument("--hidden", action="store_true", help="show the window only when asked")
+    start.add_argument(
         "--quit-after-show",
         action="store_true",
         help="quit after the first paint, printing the milliseconds since the process started",
     )
-    return parser.parse_args(list(argv))
+    args = parser.parse_args(list(argv))
+    if args.linger is None:
+        text = environ.get(LINGER_ENV, "")
+        try:
+            args.linger = _seconds(text) if text else LINGER_S
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"${LINGER_ENV}: {exc}") from None
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -134,7 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         single = SingleInstance(paths.data_dir / "window")
         # Claimed at once (requests wait in the socket until the window exists), so a
         # double-click that starts two windows still opens one.
-        if single.ask_running() or not single.listen():
+        if args.hidden:  # the tray getting one ready: one that runs already will do
+            if single.is_running() or not single.listen(show_running=False):
+                return 0
+        elif single.ask_running() or not single.listen():
             return 0  # the open window came to the front
     try:
         return _open(args, clock, paths, single, quit_after_show)
@@ -198,31 +241,53 @@ def _show(
     if icon.exists():
         qapp.setWindowIcon(QIcon(str(icon)))
     window = MainWindow(store, settings, clock, paths, week=args.week, tab=Tab.of_key(args.tab))
-    if single is not None:
-        single.show_requested.connect(lambda: _to_front(window))
-        single.watch()
     if messages:
         window.say(" ".join(messages))
     if quit_after_show:
         _quit_after_first_paint(qapp, window)
+        window.show()
+        return qapp.exec()
+
+    from PySide6.QtCore import QTimer
+
+    from posture_app.core.settings import SettingsError, load_settings
+    from posture_app.ui import freeze_startup_objects
+    from posture_app.ui.window.host import WindowHost
+
+    def reread() -> Settings | None:
+        try:
+            return load_settings(paths.settings_file, now=clock.now(), read_only=True)[0]
+        except SettingsError:
+            return None  # keep measuring against the ones read before
+
+    qapp.setQuitOnLastWindowClosed(False)  # the host quits, once the window has lingered
+    host = WindowHost(window, linger_s=args.linger, settings=reread, single=single, parent=qapp)
+    if args.print_paints:
+        _print_paints(qapp, host)
+    if args.hidden:
+        host.wait_hidden()
+        freeze_startup_objects()  # ready: what exists now lives as long as the window does
+        if args.print_paints:
+            _print_moment("ready")
     else:
-        from PySide6.QtCore import QTimer
-
-        from posture_app.ui import freeze_startup_objects
-
         QTimer.singleShot(SETTLED_MS, freeze_startup_objects)  # once it is open and painted
-    window.show()
+        host.show_window()
+    if single is not None:
+        single.watch()  # requests that came meanwhile too
     return qapp.exec()
 
 
-def _to_front(window: QWidget) -> None:
-    """Another launch asked for the window: show it on top, restored if it was minimised."""
-    from PySide6.QtCore import Qt
+def _print_moment(what: str) -> None:
+    print(f"{what} {time.clock_gettime(time.CLOCK_MONOTONIC):.6f}", flush=True)
 
-    window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
-    window.show()
-    window.raise_()
-    window.activateWindow()
+
+def _print_paints(qapp: QApplication, host: WindowHost) -> None:
+    """Print "shown T" after the first paint each time the window is shown, "closed T" when it
+    closes (--print-paints)."""
+    host.showing.connect(
+        lambda: after_first_paint(qapp, host.window, lambda: _print_moment("shown"))
+    )
+    host.window.closed.connect(lambda: _print_moment("closed"))
 
 
 def _quit_after_first_paint(qapp: QApplication, window: QWidget) -> None:

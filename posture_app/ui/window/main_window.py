@@ -25,7 +25,7 @@ from enum import Enum, auto
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -53,7 +53,7 @@ from posture_app.paths import Paths
 from posture_app.ui import look
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QHideEvent, QShowEvent
+    from PySide6.QtGui import QCloseEvent, QHideEvent, QShowEvent
 
     from posture_app.ui.prompts import SafetyNoteDialog
     from posture_app.ui.window.history_view import HistoryView
@@ -201,6 +201,9 @@ class MainWindow(QMainWindow):
     `say(line)` tells the user how an action went (the status bar). Replace either attribute to
     drive the window without dialogs.
     """
+
+    #: The user closed the window (it is hidden, not deleted: its process may show it again).
+    closed = Signal()
 
     def __init__(
         self,
@@ -518,6 +521,20 @@ class MainWindow(QMainWindow):
         """Show the week today falls in."""
         self.set_week(self.current_week())
 
+    def start_over(self) -> None:
+        """Look as a newly opened window does: this week, on the first tab."""
+        self.show_tab(Tab.WEEK)
+        self.this_week()
+
+    def set_settings(self, settings: Settings) -> None:
+        """Measure against new settings (the goals' lines), if they changed."""
+        if settings == self._settings:
+            return
+        self._settings = settings
+        self._goals = None
+        self._stale |= {Tab.WEEK, Tab.TRENDS, Tab.INSIGHTS}
+        self._update_shown()
+
     def refresh(self) -> None:
         """Read everything again (after the tray app recorded more), starting with the shown tab."""
         self._seen_version = self._data_version()  # what is read now is seen
@@ -556,6 +573,14 @@ class MainWindow(QMainWindow):
         """Stop looking: nobody sees the numbers."""
         super().hideEvent(event)
         self.watch_timer.stop()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window closes its safety note too, and says so."""
+        super().closeEvent(event)
+        if event.isAccepted():
+            if self.safety_dialog is not None:
+                self.safety_dialog.close()
+            self.closed.emit()
 
     def changeEvent(self, event: QEvent) -> None:
         """Coming back to the window (after logging water from the tray, say) shows it at once."""

@@ -718,6 +718,12 @@ def test_bad_settings_still_open_the_window(tmp_path) -> None:
         (["--week", "2026-W60"], "argument --week: 2026 has no week 60"),
         (["--week", "next"], "argument --week: week must look like 2026-W48 (got 'next')"),
         (["--tab", "charts"], "argument --tab: invalid choice: 'charts'"),
+        (["--linger", "soon"], "argument --linger: not a number of seconds: 'soon'"),
+        (["--linger", "-5"], "argument --linger: not between 0 and 86400 seconds: '-5'"),
+        (
+            ["--hidden", "--quit-after-show"],
+            "argument --quit-after-show: not allowed with argument --hidden",
+        ),
     ],
 )
 def test_bad_arguments_give_one_line_and_status_2(tmp_path, args, says) -> None:
@@ -727,6 +733,16 @@ def test_bad_arguments_give_one_line_and_status_2(tmp_path, args, says) -> None:
     assert len(done.stderr.splitlines()) == 1
     assert done.stderr.startswith(f"posture-app window: {says}")
     assert not (tmp_path / "data").exists()  # nothing opened
+
+
+def test_the_linger_comes_from_the_option_else_the_environment_else_five_minutes(tmp_path) -> None:
+    from posture_app.ui.window.__main__ import LINGER_S, UsageError, parse
+
+    assert parse([], {}).linger == LINGER_S == 300
+    assert parse([], {"POSTURE_APP_WINDOW_LINGER": "20"}).linger == 20
+    assert parse(["--linger", "0"], {"POSTURE_APP_WINDOW_LINGER": "20"}).linger == 0
+    with pytest.raises(UsageError, match=r"^\$POSTURE_APP_WINDOW_LINGER: not a number"):
+        parse([], {"POSTURE_APP_WINDOW_LINGER": "later"})
 
 
 def test_a_database_from_a_newer_version_gives_one_line_and_status_2(tmp_path) -> None:
