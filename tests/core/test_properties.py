@@ -36,7 +36,11 @@ def traces(draw) -> list[TraceLine]:
         minutes = draw(st.one_of(st.integers(1, 90), st.floats(0.5, 12).map(lambda m: round(m, 2))))
         if state is not State.ASLEEP and draw(st.booleans()):
             log_at = at + timedelta(minutes=draw(st.floats(0, minutes)))
+            # Whole seconds, but never before its state began: rounding down could put a log
+            # into the sleep before, where nobody can log anything.
             log_at = log_at.replace(microsecond=0)
+            if log_at < at:
+                log_at += timedelta(seconds=1)
             if draw(st.booleans()):
                 lines.append(WaterLine(log_at, 250))
             else:
