@@ -301,42 +301,38 @@ def _quit_after_first_paint(qapp: QApplication, window: QWidget) -> None:
 
 
 def after_first_paint(qapp: QApplication, window: QWidget, then: Callable[[], None]) -> QObject:
-    """Call `then` once the window's first paint pass is over; the filter that waits for it.
+    """Call `then` once the window's next paint pass is over; the filter that waits for it.
 
-    The filter notes the first paint event of any widget in the window; the rest of the window
-    paints and is flushed in that same pass, and a zero timer runs once the pass is over. The
-    bench (bench/window.py) times opens with this too, so both measure the same moment.
+    A paint pass begins with the window's own paint event and draws the rest of it, flushed to
+    the screen, in the same pass; a zero timer runs once the pass is over. The filter watches
+    the window alone: one on the whole application would see every event of every object and
+    make PySide6 build a Python class for each new type it meets (some 150 at a start, about
+    a fifth of a second). The bench (bench/window.py) times opens with this too, so both
+    measure the same moment.
     """
     from PySide6.QtCore import QEvent, QObject, QTimer
-    from PySide6.QtWidgets import QWidget
 
     class FirstPaint(QObject):
-        """Lets every event through; on the window's first paint, finishes once it is done."""
+        """Lets every event through; on the window's paint, finishes once the pass is done."""
 
         def __init__(self) -> None:
-            super().__init__()
+            super().__init__(qapp)
             self.seen = False
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            """Note the window's first paint."""
-            if (
-                not self.seen
-                and event.type() == QEvent.Type.Paint
-                and isinstance(watched, QWidget)
-                and watched.window() is window
-            ):
+            """Note the window's paint."""
+            if not self.seen and watched is window and event.type() == QEvent.Type.Paint:
                 self.seen = True
                 QTimer.singleShot(0, self.done)
             return False
 
         def done(self) -> None:
-            """The first paint pass is over."""
-            qapp.removeEventFilter(self)
+            """The paint pass is over."""
+            window.removeEventFilter(self)
             then()
 
     hook = FirstPaint()
-    hook.setParent(qapp)
-    qapp.installEventFilter(hook)
+    window.installEventFilter(hook)
     return hook
 
 
