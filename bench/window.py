@@ -24,6 +24,11 @@ once into a temporary folder, or into --basedir if that has no database yet (els
       Qt and every window module, makes the QApplication, and times the settings and store
       being opened, and MainWindow's construction, show() and first paint (the same first-paint
       hook as --quit-after-show), for several windows one after another.
+  (a2) Opening the window with its process running, as the tray app has it when its menu has
+      opened or the window was closed less than 5 minutes ago: --ready processes started with
+      `--hidden --print-paints`, each asked through its instance socket (as the tray asks) to
+      show the window, then closed with Ctrl+W and asked again --reopens times; the request to
+      the first paint, both on CLOCK_MONOTONIC.
   (b) Switching weeks. In the same helper, on the last window: --switches steps (half back with
       previous_week(), half forward with next_week()), each timed from the call through
       processEvents(), a synchronous repaint() of the whole window and processEvents() again.
@@ -38,10 +43,11 @@ once into a temporary folder, or into --basedir if that has no database yet (els
       app opens its window (`python -m posture_app.ui.window` as a process of its own, or, in an
       app without that, its in-process status window). Once the window is up and has settled,
       it is focused and sent Ctrl+W with xdotool (as a user closing it); --after seconds after
-      it has gone, PSS is read three times again. That is done --cycles times (a window kept
-      alive, or a leak per opening, would grow with each); the target compares before with
-      after the last cycle. PSS splits shared pages among the processes
-      mapping them, so another Python/Qt process on the machine lowers it: RSS and anonymous
+      its process has gone (it stays BENCH_LINGER_S, through $POSTURE_APP_WINDOW_LINGER, where
+      a user's stays 5 minutes), PSS is read three times again. That is done --cycles times
+      (a window kept alive, or a leak per opening, would grow with each); the target compares
+      before with after the last cycle. PSS splits shared pages among the processes mapping
+      them, so another Python/Qt process on the machine lowers it: RSS and anonymous
       memory, which other processes do not move, are shown as a cross-check, and the other
       processes sharing its files are listed.
 """
@@ -51,7 +57,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import select
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -92,6 +100,11 @@ DATA_WEEKS = 260
 #: libraries it loads) turns up while memory is measured; the other prompts come after 20
 #: minutes or more of sitting, longer than the measurement. Everything else is the default.
 QUIET_SETTINGS = '{"version": 1, "stiffness_morning": false, "stiffness_evening": false}'
+#: Seconds between the steps of (a2): a window's process getting ready, the click, closing.
+READY_WAIT_S = 1.0
+#: How long the window's process stays after the window closes, during (c) (300 s in use:
+#: (c) reads the tray's memory after the process has gone, as it is 5 minutes after a close).
+BENCH_LINGER_S = 3
 #: Targets from the issue.
 OPEN_MS = 300.0
 SWITCH_MS = 50.0
@@ -147,7 +160,7 @@ def inprocess(basedir: Path, opens: int, switches: int) -> dict[str, Any]:
         hook = after_first_paint(app, window, lambda: (painted.append(True), loop.quit()))
         QTimer.singleShot(20_000, loop.quit)  # never hang the bench
         loop.exec()
-        app.removeEventFilter(hook)
+        window.removeEventFilter(hook)
         hook.deleteLater()
         if not painted:
             raise RuntimeError("the window never painted")
@@ -281,6 +294,78 @@ def env_variant(d: Desktop, variant: str, cache: Path) -> dict[str, str]:
     return env
 
 
+@dataclass
+class ReadyOpens:
+    """The tray's request to the window's first paint, in ms, with the window's process running."""
+
+    #: Each process's first show: started --hidden (as the tray's menu does), then asked.
+    first: list[float] = field(default_factory=list)
+    #: Shows after the window was closed (Ctrl+W), while its process lingers.
+    again: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def expect(proc: subprocess.Popen[str], word: str, timeout: float = 60) -> float:
+    """Wait for the window's line `word T` (--print-paints); T, on CLOCK_MONOTONIC."""
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    line = proc.stdout.readline().split() if ready else []
+    if len(line) != 2 or line[0] != word:
+        raise RuntimeError(f"expected {word!r} from the window, got {' '.join(line)!r}")
+    return float(line[1])
+
+
+def ask_window(socket_path: str) -> float:
+    """Ask the window's process to show the window, as the tray app does; when (monotonic)."""
+    t = time.clock_gettime(time.CLOCK_MONOTONIC)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.connect(socket_path)
+        sock.sendall(b"show\n")
+    return t
+
+
+def ready_opens(
+    d: Desktop, basedir: Path, env: dict[str, str], processes: int, reopens: int
+) -> ReadyOpens:
+    """Open windows whose process runs: each started --hidden, asked, closed and asked again."""
+    from posture_app.paths import resolve_paths
+    from posture_app.ui.instance import instance_name
+
+    res = ReadyOpens()
+    data_dir = resolve_paths(str(basedir)).data_dir
+    socket_path = instance_name(data_dir / "window", env.get("XDG_RUNTIME_DIR"))
+    for _n in range(processes):
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", WINDOW_MODULE, "--basedir", str(basedir), "--hidden",
+                "--print-paints", "--linger", "600",
+            ],
+            env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            expect(proc, "ready")
+            time.sleep(READY_WAIT_S)  # the menu is open; then a click on "Open posture-app"
+            asked = ask_window(socket_path)
+            res.first.append((expect(proc, "shown", 20) - asked) * 1000)
+            for _i in range(reopens):
+                time.sleep(READY_WAIT_S)
+                wids = [w for w, name in visible_windows(d) if name.endswith("posture-app")]
+                if not wids:
+                    raise RuntimeError("the shown window is not on the screen")
+                close_window(d, wids[0], proc.pid)
+                expect(proc, "closed", 20)
+                time.sleep(READY_WAIT_S)
+                asked = ask_window(socket_path)
+                res.again.append((expect(proc, "shown", 20) - asked) * 1000)
+        except (RuntimeError, OSError) as exc:
+            said = proc.stderr.read()[-300:] if proc.stderr and proc.poll() is not None else ""
+            res.errors.append(f"{exc}; {said}".rstrip("; "))
+        finally:
+            stop_process(proc)
+    log(f"ready process: first shows {ms(res.first)} ms; again {ms(res.again)} ms {res.errors}")
+    return res
+
+
 def inprocess_runs(
     d: Desktop, basedir: Path, runs: int, opens: int, switches: int
 ) -> list[dict[str, Any]]:
@@ -404,7 +489,9 @@ def tray_memory(
     data: Path, settle: float, window_settle: float, after: float, cycles: int
 ) -> TrayMemory:
     res = TrayMemory()
-    with desktop("window") as d:
+    # The closed window's process stays BENCH_LINGER_S, not 5 minutes (the tray passes its
+    # environment on), so that each cycle reads the tray's memory after it has gone.
+    with desktop("window", {"POSTURE_APP_WINDOW_LINGER": str(BENCH_LINGER_S)}) as d:
         base = d.workdir / "base"
         shutil.copytree(data / "data", base / "data")
         (base / "config").mkdir(parents=True)
@@ -495,7 +582,7 @@ def open_and_close(
     res.closed_by = close_window(d, found[0], res.window_pid)
     t_closed = time.monotonic()
     if res.window_pid:
-        while alive(res.window_pid) and time.monotonic() < t_closed + 15:
+        while alive(res.window_pid) and time.monotonic() < t_closed + BENCH_LINGER_S + 15:
             time.sleep(0.05)
         if alive(res.window_pid):
             os.kill(res.window_pid, 15)
@@ -558,6 +645,8 @@ def dataset(basedir: Path | None) -> Iterator[tuple[Path, str]]:
 @dataclass
 class Options:
     runs: int
+    ready: int
+    reopens: int
     inprocess: int
     opens: int
     switches: int
@@ -572,6 +661,7 @@ class Options:
 class Results:
     data_note: str
     starts: list[Starts]
+    ready: ReadyOpens
     inproc: list[dict[str, Any]]
     memory: TrayMemory
     busy_at_start: list[str]
@@ -612,6 +702,10 @@ def run_all(opts: Options, basedir: Path | None) -> Results:
                 log(f"(a) process start to first paint, {variant}")
                 env = env_variant(d, variant, Path(cache))
                 all_starts.append(starts(d, data, opts.runs, variant, env))
+            log("(a2) opening the window with its process running")
+            ready = ready_opens(
+                d, data, env_variant(d, "pyc cached", Path(cache)), opts.ready, opts.reopens
+            )
             log("(a, b) in-process opens and week switches")
             inproc = inprocess_runs(d, data, opts.inprocess, opts.opens, opts.switches)
         log("(c) the tray app's memory around opening and closing the window")
@@ -620,7 +714,7 @@ def run_all(opts: Options, basedir: Path | None) -> Results:
             f"tray PSS before {memory.before_pss:.1f} MB, after {memory.after_pss:.1f} MB "
             f"({memory.window_kind}) {memory.error}"
         )
-    return Results(note, all_starts, inproc, memory, busy, busy_processes())
+    return Results(note, all_starts, ready, inproc, memory, busy, busy_processes())
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -662,11 +756,30 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
     win_cached, bare_cached = median(cached.ms["window"]), median(cached.ms["bare"])
     win_as_is, bare_as_is = median(as_is.ms["window"]), median(as_is.ms["bare"])
     open_in = median(inproc_first)
+    ready = res.ready
+    ready_first, ready_again = median(ready.first), median(ready.again)
+    ready_worst = max(ready.first + ready.again, default=float("nan"))
 
     out += ["## Targets", ""]
     rows: list[tuple[str, ...]] = [
         (
-            "Window opens in under 300 ms: process start to first paint, pyc cached (median)",
+            "Window opens in under 300 ms, its process ready (the tray starts it, hidden, when "
+            "its menu opens): the tray's request to the first paint, median of "
+            f"{len(ready.first)}",
+            f"{ready_first:.0f} ms",
+            f"{OPEN_MS:.0f} ms",
+            verdict(bool(ready.first) and ready_first < OPEN_MS),
+        ),
+        (
+            "(same) opened again after it was closed, while its process stays (5 minutes): "
+            f"median of {len(ready.again)}; the worst of all {len(ready.first + ready.again)}",
+            f"{ready_again:.0f} ms; worst {ready_worst:.0f} ms",
+            f"{OPEN_MS:.0f} ms",
+            verdict(bool(ready.again) and ready_again < OPEN_MS and ready_worst < OPEN_MS),
+        ),
+        (
+            "Window opens with no process of its running (a click on the icon first thing, a "
+            "launch): process start to first paint, pyc cached (median)",
             f"{win_cached:.0f} ms (bare PySide6 window: {bare_cached:.0f} ms)",
             f"{OPEN_MS:.0f} ms",
             verdict(win_cached < OPEN_MS),
@@ -721,26 +834,22 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
     out += table(["Target", "Measured", "Limit", "Result"], rows, right=4)
     out += [""]
     out += [
-        "**How the open-time target is judged.** What a user waits for is the whole process: "
-        "from the click to a painted window, so the target is judged on process start to first "
-        "paint, with bytecode cached as an installed app has it. Of that, a bare PySide6 "
-        f"window (bench/bare_window.py: Python, Qt's libraries, a QApplication and one "
-        f"QMainWindow with a label) already takes {bare_cached:.0f} ms here: that much of the "
-        f"{OPEN_MS:.0f} ms is Qt's own start-up, whatever the app does. The app adds "
-        f"{win_cached - bare_cached:.0f} ms on top (importing its modules and QtCharts, "
-        f"reading the settings and the week from the database, building and painting the "
-        f"window); building, showing and painting the window alone, in a process that has "
-        f"already started and imported everything, takes {open_in:.0f} ms.",
+        "**How the open-time target is judged.** What a user waits for is the click to a "
+        "painted window. The window runs in a process of its own, so that the tray app gives "
+        "its memory back (the last target), and starting a process costs what any PySide6 "
+        f"window costs: a bare one (bench/bare_window.py: Python, Qt's libraries, a "
+        f"QApplication and one QMainWindow with a label) takes {bare_cached:.0f} ms here, most "
+        f"of the {OPEN_MS:.0f} ms. So the app has the process ready when a click is likely: the "
+        "tray starts it, hidden, when its menu opens (the window is built and painted off "
+        "screen), and a closed window's process stays 5 minutes. Those opens are judged from "
+        "the tray's request to the first paint. A click on the icon with no window process "
+        f"running still starts one: {win_cached:.0f} ms, of which the app adds "
+        f"{win_cached - bare_cached:.0f} ms to the bare window's start (its modules and "
+        "QtCharts, the settings and the week read from the database, building and painting "
+        f"the window); building, showing and painting it in a started process takes "
+        f"{open_in:.0f} ms.",
         "",
     ]
-    if win_cached >= OPEN_MS and open_in < OPEN_MS:
-        out += [
-            f"So: the window itself opens in {open_in:.0f} ms (under {OPEN_MS:.0f} ms), but a "
-            f"process started for it paints after {win_cached:.0f} ms, over the target; "
-            f"{bare_cached:.0f} ms of that is what any PySide6 window costs on this machine.",
-            "",
-        ]
-
     out += ["## (a) Opening the window", ""]
     rows = []
     for s in res.starts:
@@ -765,6 +874,34 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
     for s in res.starts:
         if s.errors:
             out += ["", f"Errors ({s.variant}): " + "; ".join(s.errors)]
+    out += [
+        "",
+        "Its process ready (pyc cached): each of "
+        f"{len(ready.first) or opts.ready} processes started with `--hidden --print-paints`, "
+        f"as the tray's menu starts it; {READY_WAIT_S:g} s after it said it was ready, asked "
+        "to show the window through its socket, as the tray app asks; then closed with "
+        f"Ctrl+W (xdotool) and asked again, {opts.reopens} times. From the request to a zero "
+        "timer after the window's first paint (both on CLOCK_MONOTONIC).",
+        "",
+    ]
+    out += table(
+        ["Open", "median ms", "min ms", "max ms", "all ms"],
+        [
+            (
+                label,
+                f"{median(v):.0f}",
+                f"{min(v, default=float('nan')):.0f}",
+                f"{max(v, default=float('nan')):.0f}",
+                ms(v),
+            )
+            for label, v in (
+                ("first, after --hidden", ready.first),
+                ("again, after Ctrl+W", ready.again),
+            )
+        ],
+    )
+    if ready.errors:
+        out += ["", "Errors (ready process): " + "; ".join(ready.errors)]
     out += [
         "",
         "Process start to first paint: `python -m posture_app.ui.window --basedir DATA "
@@ -936,7 +1073,8 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
     out += [
         "## Method",
         "",
-        f"Options: --runs {opts.runs} --inprocess {opts.inprocess} --opens {opts.opens} "
+        f"Options: --runs {opts.runs} --ready {opts.ready} --reopens {opts.reopens} "
+        f"--inprocess {opts.inprocess} --opens {opts.opens} "
         f"--switches {opts.switches} --settle {opts.settle:g} --window-settle "
         f"{opts.window_settle:g} --after {opts.after:g} --cycles {opts.cycles}. See the "
         "docstring of bench/window.py. "
@@ -956,6 +1094,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     p.add_argument("--basedir", type=Path, help="keep the data set here (reused if present)")
     p.add_argument("--runs", type=int, default=7, help="process starts of each kind (default 7)")
+    p.add_argument("--ready", type=int, default=3, help="window processes started hidden (3)")
+    p.add_argument("--reopens", type=int, default=4, help="reopens in each of them (default 4)")
     p.add_argument("--inprocess", type=int, default=3, help="in-process helpers (default 3)")
     p.add_argument("--opens", type=int, default=4, help="windows opened per helper (default 4)")
     p.add_argument("--switches", type=int, default=40, help="week switches (default 40)")
@@ -970,7 +1110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"window bench needs {', '.join(missing)}", file=sys.stderr)
         return 2
     opts = Options(
-        runs=a.runs, inprocess=a.inprocess, opens=a.opens, switches=a.switches,
+        runs=a.runs, ready=a.ready, reopens=a.reopens, inprocess=a.inprocess, opens=a.opens,
+        switches=a.switches,
         settle=a.settle, window_settle=a.window_settle, after=a.after, cycles=a.cycles,
         output=a.output.resolve(),
     )  # fmt: skip

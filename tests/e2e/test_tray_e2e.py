@@ -50,6 +50,19 @@ def wait_for(what: str, check: Callable[[], object], seconds: float) -> object:
     raise AssertionError(f"timed out after {seconds:.0f} s waiting for {what}")
 
 
+def window_processes(app: Path) -> list[int]:
+    """The pids of the app window's processes (`python -m posture_app.ui.window`) on `app`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            args = proc.joinpath("cmdline").read_bytes().split(b"\0") if proc.name.isdigit() else []
+        except OSError:
+            continue
+        if b"posture_app.ui.window" in args and str(app).encode() in args:
+            found.append(int(proc.name))
+    return sorted(found)
+
+
 class Desktop:
     """A display with a tray host and a session bus, and ways to look at it and touch it."""
 
@@ -148,8 +161,10 @@ def app(desktop: Desktop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     try:
         yield base
     finally:
-        proc.terminate()
+        proc.terminate()  # no Quit from the menu: the window's process is ours to end
         proc.wait(timeout=20)
+        for pid in window_processes(base):
+            os.kill(pid, 15)
         log.close()
 
 
@@ -234,4 +249,16 @@ def test_a_day_in_the_tray(desktop: Desktop, app: Path) -> None:
     desktop.run("xdotool", "windowfocus", "--sync", window[0])  # no window manager to do it
     desktop.run("xdotool", "key", "ctrl+w")
     wait_for("the app window to close", lambda: not desktop.windows("– posture-app$"), 15)
+
+    # Its process stays a few minutes after the close: opened again, the same one shows it.
+    process = window_processes(app)
+    assert len(process) == 1, "the closed window's process did not stay"
+    again = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--basedir", str(app)],
+        env=desktop.env, capture_output=True, text=True, timeout=30, cwd=ROOT,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    wait_for("the app window again", lambda: desktop.windows("– posture-app$"), 10)
+    assert window_processes(app) == process  # shown again, not started again
+    desktop.screenshot("5-app-window-again")
     assert db_rows(app, "SELECT count(*) FROM prompts")[0][0] >= 1  # the tray app runs on
