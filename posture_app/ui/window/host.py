@@ -2,7 +2,7 @@
 
 Starting the window's process costs about half a second, half of it what any PySide6 window's
 start costs (Python, Qt's libraries, the display); showing a window the process has already
-built costs about 20 ms. So the tray app starts the process when its menu opens (`--hidden`:
+built costs some 10 to 20 ms. So the tray app starts the process when its menu opens (`--hidden`:
 built and painted off screen, not shown), and a closed window's process stays, hidden, for the
 linger time (`--linger`, 300 s), so that opening it again is at once. Then it quits, and its
 memory goes back.
