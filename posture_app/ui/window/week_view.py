@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -289,16 +289,31 @@ class ChartPages(QStackedWidget):
         self.scroller.setWidget(content)
         self.addWidget(self.scroller)
         self.addWidget(self.empty)
+        self._later: tuple[Chart, ...] | None = None
+        self._later_timer = QTimer(self)
+        self._later_timer.setSingleShot(True)
+        self._later_timer.setInterval(0)
+        self._later_timer.timeout.connect(self._build_later)
 
     def show_charts(self, specs: tuple[Chart, ...]) -> None:
         """Show these charts, updating the chart widgets in place when there are some."""
+        self._later = None
         if not self.charts:
-            self.charts = [ChartWidget(spec) for spec in specs]
-            self._arrange()
+            self._build(specs)
         else:
             for widget, spec in zip(self.charts, specs, strict=True):
                 widget.set_chart(spec)
         self.setCurrentWidget(self.scroller)
+
+    def _build(self, specs: tuple[Chart, ...]) -> None:
+        self.charts = [ChartWidget(spec) for spec in specs]
+        self._arrange()
+
+    def _build_later(self) -> None:
+        """Build the charts put off by show_empty, unless they were built meanwhile."""
+        if self._later is not None and not self.charts:
+            self._build(self._later)
+        self._later = None
 
     def columns_for(self, width: int) -> int:
         """How many columns of charts fit `width` pixels."""
@@ -329,10 +344,18 @@ class ChartPages(QStackedWidget):
             self.columns = columns
             self._arrange()
 
-    def show_empty(self, first_line: str) -> None:
-        """Show the empty note instead of the charts."""
+    def show_empty(self, first_line: str, charts: tuple[Chart, ...] | None = None) -> None:
+        """Show the empty note instead of the charts.
+
+        `charts`, if given and none are built yet, are built out of sight once the event loop is
+        idle: building four charts takes longer than a week switch may, and the first week with
+        data (the one before an empty Monday's, say) should not wait for it.
+        """
         self.empty.show_text(first_line)
         self.setCurrentWidget(self.empty)
+        if charts is not None and not self.charts:
+            self._later = charts
+            self._later_timer.start()
 
     def showing_empty(self) -> bool:
         """Whether the empty note is shown."""
@@ -376,7 +399,9 @@ class WeekView(QWidget):
             f"Week {summary.week.week}: {first.day} {first:%b} to {last.day} {last:%b %Y}"
         )
         if summary.totals.days_with_data == 0:
-            self.pages.show_empty(f"Nothing recorded in week {summary.week.week} yet.")
+            self.pages.show_empty(
+                f"Nothing recorded in week {summary.week.week} yet.", week_charts(summary, goals)
+            )
             return
         values = headline_values(summary.totals)
         changes = summary.change()

@@ -218,11 +218,29 @@ def test_each_chart_describes_its_values(qtbot) -> None:
 def test_an_empty_week_explains_instead_of_drawing_empty_charts(qtbot) -> None:
     view = view_of(qtbot, empty_week())
     assert view.pages.showing_empty()
-    assert view.charts == []
     text = view.pages.empty.text()
     assert "Nothing recorded in week 48 yet." in text
     assert "“Log stiffness…” in the tray menu" in text
     assert "posture-app log stiffness 3" in text
+
+
+def test_an_empty_week_builds_the_charts_out_of_sight_once_idle(qtbot) -> None:
+    view = view_of(qtbot, empty_week())
+    assert view.charts == []  # not before the window has painted
+    qtbot.waitUntil(lambda: len(view.charts) == 4)  # the event loop's next turn
+    assert view.pages.showing_empty()
+    built = list(view.charts)
+    view.show_week(summary(this_week(), None), GOALS)  # the week before an empty Monday's
+    assert view.charts == built  # updated, not built again
+    assert view.charts[0].plotted()["Sitting"][0] == hours(412)
+
+
+def test_charts_built_before_the_idle_turn_are_not_built_twice(qtbot) -> None:
+    view = view_of(qtbot, empty_week())
+    view.show_week(summary(this_week(), None), GOALS)
+    built = list(view.charts)
+    qtbot.wait(0)  # the idle turn comes and goes
+    assert view.charts == built
 
 
 def test_switching_between_an_empty_and_a_full_week(qtbot) -> None:
