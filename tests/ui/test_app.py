@@ -40,6 +40,13 @@ def app(qtbot, paths):
     made.shutdown()
 
 
+def app_on_base(tmp_path: Path) -> App:
+    """An app keeping its files in one --basedir (so the window's process reads them too)."""
+    base = tmp_path / "base"
+    paths = Paths(base / "config", base / "data", base / "logs", base)
+    return App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+
+
 def test_first_start_welcomes_and_opens_the_window_without_a_tray(app, paths):
     app.start()
     assert app._windows["status"].isVisible()  # offscreen has no system tray
@@ -196,9 +203,7 @@ def test_the_started_app_keeps_no_module_sources_in_memory(app):
 
 
 def test_the_app_window_opens_in_its_own_process_on_the_same_data(qtbot, tmp_path, monkeypatch):
-    base = tmp_path / "base"
-    paths = Paths(base / "config", base / "data", base / "logs", base)
-    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+    made = app_on_base(tmp_path)
     made.window_output = tmp_path / "window.out"
     monkeypatch.setenv("POSTURE_APP_QUIT_AFTER_SHOW", "1")  # it prints its paint time and quits
     made.open_window()
@@ -209,15 +214,19 @@ def test_the_app_window_opens_in_its_own_process_on_the_same_data(qtbot, tmp_pat
     made.shutdown()
 
 
-def test_a_window_that_cannot_open_says_why_and_shows_todays_numbers(qtbot, tmp_path, monkeypatch):
+def app_with_a_broken_window(tmp_path: Path, monkeypatch) -> tuple[App, list[tuple[str, str]]]:
+    """An app whose window's process fails to start, and what it notifies."""
     import posture_app.ui.app as ui_app
 
-    base = tmp_path / "base"
-    paths = Paths(base / "config", base / "data", base / "logs", base)
-    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+    made = app_on_base(tmp_path)
     said: list[tuple[str, str]] = []
     monkeypatch.setattr(made.presenter, "notify", lambda title, text: said.append((title, text)))
     monkeypatch.setattr(ui_app, "WINDOW_MODULE", "posture_app.no_such_window")
+    return made, said
+
+
+def test_a_window_that_cannot_open_says_why_and_shows_todays_numbers(qtbot, tmp_path, monkeypatch):
+    made, said = app_with_a_broken_window(tmp_path, monkeypatch)
     made.open_window()
     qtbot.waitUntil(lambda: "status" in made._windows, timeout=20_000)
     assert said
@@ -312,9 +321,8 @@ def test_a_second_window_launch_brings_the_open_one_forward(qtbot, tmp_path):
 
 
 def test_a_running_window_process_is_asked_not_started_again(qtbot, tmp_path):
-    base = tmp_path / "base"
-    paths = Paths(base / "config", base / "data", base / "logs", base)
-    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+    made = app_on_base(tmp_path)
+    paths = made.paths
     running = SingleInstance(paths.data_dir / "window")  # as a window open or lingering listens
     assert running.listen()
     with qtbot.waitSignal(running.show_requested, timeout=5000):
@@ -327,9 +335,8 @@ def test_a_running_window_process_is_asked_not_started_again(qtbot, tmp_path):
 
 
 def test_the_menu_gets_the_window_ready_and_open_then_uses_it(qtbot, tmp_path):
-    base = tmp_path / "base"
-    paths = Paths(base / "config", base / "data", base / "logs", base)
-    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
+    made = app_on_base(tmp_path)
+    paths = made.paths
     made.tray.menu.aboutToShow.emit()
     assert len(made._window_processes) == 1
     ((process, asked),) = made._window_processes.items()
@@ -346,14 +353,7 @@ def test_the_menu_gets_the_window_ready_and_open_then_uses_it(qtbot, tmp_path):
 
 
 def test_a_window_started_unasked_fails_quietly(qtbot, tmp_path, monkeypatch):
-    import posture_app.ui.app as ui_app
-
-    base = tmp_path / "base"
-    paths = Paths(base / "config", base / "data", base / "logs", base)
-    made = App(QApplication.instance(), paths, detected(), FakeClock.at("2026-11-23T09:00"))
-    said: list[tuple[str, str]] = []
-    monkeypatch.setattr(made.presenter, "notify", lambda title, text: said.append((title, text)))
-    monkeypatch.setattr(ui_app, "WINDOW_MODULE", "posture_app.no_such_window")
+    made, said = app_with_a_broken_window(tmp_path, monkeypatch)
     made.prepare_window()
     qtbot.waitUntil(lambda: not made._window_processes, timeout=20_000)
     assert said == []  # nobody asked for it: no message, no window
