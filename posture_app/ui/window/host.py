@@ -1,6 +1,6 @@
 """The window's process between opens: ready before it is asked, and kept a while after.
 
-Starting the window's process costs about half a second, half of it what any PySide6 window's
+Starting the window's process costs about half a second, most of it what any PySide6 window's
 start costs (Python, Qt's libraries, the display); showing a window the process has already
 built costs some 10 to 20 ms. So the tray app starts the process when its menu opens (`--hidden`:
 built and painted off screen, not shown), and a closed window's process stays, hidden, for the
@@ -52,6 +52,8 @@ class WindowHost(QObject):
         self.linger_timer.setInterval(round(max(0.0, linger_s) * 1000))
         self.linger_timer.timeout.connect(self.linger_over)
         self.lingers = linger_s > 0
+        #: Whether the window was closed once: shown again, it starts over as a new one.
+        self.reopening = False
         window.closed.connect(self._closed)
         if single is not None:
             single.show_requested.connect(self.show_window)
@@ -97,18 +99,24 @@ class WindowHost(QObject):
         self._quit()
 
     def _catch_up(self) -> None:
-        """What changed while the window was closed: the settings, the data, the week."""
+        """What changed while the window was hidden: the settings, the data, the week. A window
+        closed once starts over (this week, first tab); one never shown keeps the week and tab
+        it was opened with (`--week`, `--tab`)."""
         if self._settings is not None:
             settings = self._settings()
             if settings is not None:
                 self.window.set_settings(settings)
-        self.window.start_over()
+        if self.reopening:
+            self.window.start_over()
+        else:
+            self.window.keep_up()
         self.window.check_for_changes()
 
     def _closed(self) -> None:
         if not self.lingers:
             self._quit()
             return
+        self.reopening = True
         self.window.start_over()  # read now, so showing it again has less to do
         self._linger()
 

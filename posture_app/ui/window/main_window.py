@@ -223,6 +223,8 @@ class MainWindow(QMainWindow):
         #: Where the data lives, to name it when it cannot be read.
         self.data_dir = paths.data_dir if isinstance(paths, Paths) else paths
         self._week = min(week or self.current_week(), self.current_week())
+        #: Whether the week shown was this week when it was chosen.
+        self._on_this_week = self._week == self.current_week()
         self._stale: set[Tab] = set(Tab)
         self._goals: WeekGoals | None = None
         self._last_dir: Path | None = None
@@ -502,6 +504,7 @@ class MainWindow(QMainWindow):
     def set_week(self, week: IsoWeek) -> None:
         """Show another week (never one after this week) in the week-based tabs."""
         week = min(week, self.current_week())
+        self._on_this_week = week == self.current_week()
         if week != self._week:
             log.info("showing week %s", week)
             self._week = week
@@ -525,6 +528,12 @@ class MainWindow(QMainWindow):
         """Look as a newly opened window does: this week, on the first tab."""
         self.show_tab(Tab.WEEK)
         self.this_week()
+
+    def keep_up(self) -> None:
+        """If the week shown was this week when it was chosen, and a new week has begun since
+        (a window got ready on Sunday night, shown on Monday), show the new one."""
+        if self._on_this_week:
+            self.this_week()
 
     def set_settings(self, settings: Settings) -> None:
         """Measure against new settings (the goals' lines), if they changed."""

@@ -41,10 +41,12 @@ def db(tmp_path: Path, clock: FakeClock) -> Iterator[tuple[Store, Path]]:
 class Made:
     """A window, its host and what the host did."""
 
-    def __init__(self, qtbot, store: Store, clock: FakeClock, tmp_path: Path, **kw) -> None:
+    def __init__(
+        self, qtbot, store: Store, clock: FakeClock, tmp_path: Path, window_kw=None, **kw
+    ) -> None:
         self.quits = 0
         self.settings = Settings()
-        self.window = MainWindow(store, self.settings, clock, tmp_path)
+        self.window = MainWindow(store, self.settings, clock, tmp_path, **(window_kw or {}))
         qtbot.addWidget(self.window)
         self.host = WindowHost(
             self.window, settings=lambda: self.settings, quit_app=self._quit, **kw
@@ -123,6 +125,29 @@ def test_shown_again_it_is_a_new_window_with_todays_data_and_settings(
     water = water_chart(made.window)
     assert water["Water"] == (0, 0, 300, 0, 0, 0, 0)
     assert set(water["Daily goal"]) == {3000}
+
+
+def test_first_shown_it_keeps_the_week_and_tab_it_was_opened_with(qtbot, db, clock, tmp_path):
+    opened_with = {"week": IsoWeek(2026, 40), "tab": Tab.TRENDS}  # --week 2026-W40 --tab trends
+    made = Made(qtbot, db[0], clock, tmp_path, window_kw=opened_with, linger_s=300)
+    made.host.show_window()
+    assert (made.window.week, made.window.tab) == (IsoWeek(2026, 40), Tab.TRENDS)
+    made.window.close()
+    made.host.show_window()
+    assert (made.window.week, made.window.tab) == (IsoWeek(2026, 48), Tab.WEEK)  # a new window
+
+
+def test_ready_on_sunday_night_it_shows_mondays_week(qtbot, db, tmp_path) -> None:
+    sunday = FakeClock.at("2026-11-29T23:58")
+    made = Made(qtbot, db[0], sunday, tmp_path, linger_s=300)
+    other = Made(qtbot, db[0], sunday, tmp_path, window_kw={"week": IsoWeek(2026, 40)}, linger_s=1)
+    made.host.wait_hidden()
+    assert made.window.week == IsoWeek(2026, 48)
+    sunday.advance(timedelta(minutes=5))  # the menu opened before midnight, Open came after
+    made.host.show_window()
+    other.host.show_window()
+    assert made.window.week == IsoWeek(2026, 49)
+    assert other.window.week == IsoWeek(2026, 40)  # a week chosen stays chosen
 
 
 def test_settings_that_cannot_be_read_keep_the_ones_before(qtbot, db, clock, tmp_path) -> None:
