@@ -34,6 +34,8 @@ from posture_app.ui.logfile import setup_logging
 from posture_app.ui.tray import Tray
 
 if TYPE_CHECKING:
+    import socket
+
     # Loaded where used: each Qt class a module names costs memory once touched (its Python
     # type and enums), and these are not needed for a day in the tray.
     from PySide6.QtCore import QProcess
@@ -407,9 +409,56 @@ def _run_app(qapp: QApplication, paths: Paths, single: SingleInstance) -> int:
         print(f"{APP_NAME}: {exc}", file=sys.stderr)
         return 2
     single.show_requested.connect(app.show_requested)
+    quit_on_signals(qapp)
     app.start()
     log.info("started at %s", datetime.now().astimezone().isoformat(timespec="seconds"))
     return qapp.exec()
+
+
+def quit_on_signals(qapp: QApplication) -> bool:
+    """Quit as from the menu on SIGTERM (logout, `kill`) and SIGINT (Ctrl+C in a terminal): the
+    day is closed and the window's process ended. False where there are no such signals.
+
+    Python runs a signal handler only between its own bytecodes, and Qt's event loop waits in
+    C++: the signal's number goes to a socket the loop watches (`signal.set_wakeup_fd`), and
+    reading it runs Python, and so the handler, at once.
+    """
+    import signal
+    import socket
+
+    if sys.platform == "win32":  # no SIGTERM from the system; the session ends the process
+        return False
+    from PySide6.QtCore import QSocketNotifier, QTimer
+
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, qapp)
+    notifier.activated.connect(lambda: _drain(reader))
+    _SIGNAL_SOCKETS[:] = [reader, writer]  # alive as long as the app
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("%s: quitting", signal.Signals(signum).name)
+        # From the loop: the handler may run before the loop has started, where quit() does
+        # nothing.
+        QTimer.singleShot(0, qapp.quit)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    return True
+
+
+#: The socket pair quit_on_signals hands the signals through (kept from being collected).
+_SIGNAL_SOCKETS: list[object] = []
+
+
+def _drain(reader: socket.socket) -> None:
+    """Read the signal numbers waiting (the handlers have run by now)."""
+    import contextlib
+
+    with contextlib.suppress(OSError):  # nothing there after all
+        reader.recv(64)
 
 
 def _last_line(path: Path) -> str:

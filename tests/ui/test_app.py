@@ -359,3 +359,28 @@ def test_a_window_started_unasked_fails_quietly(qtbot, tmp_path, monkeypatch):
     assert said == []  # nobody asked for it: no message, no window
     assert "status" not in made._windows
     made.shutdown()
+
+
+@pytest.mark.parametrize("signum", [15, 2])  # SIGTERM (logout, kill), SIGINT (Ctrl+C)
+def test_a_signal_quits_the_app_as_the_menu_does(qtbot, tmp_path, signum):
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    root = Path(__file__).resolve().parents[2]
+    app = subprocess.Popen(
+        [sys.executable, str(root / "main.py"), "--basedir", str(tmp_path)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root,
+    )  # fmt: skip
+    log = tmp_path / "logs" / "posture-app.log"
+    try:
+        # As soon as it says it started: the handler may run before Qt's loop does.
+        qtbot.waitUntil(lambda: log.exists() and "started at" in log.read_text(), timeout=60_000)
+        app.send_signal(signum)
+        assert app.wait(timeout=30) == 0
+    finally:
+        app.kill()
+        app.wait()
+    assert f"{signal.Signals(signum).name}: quitting" in log.read_text()
+    assert (tmp_path / "config" / "state.json").exists()  # shutdown() ran and saved the state
