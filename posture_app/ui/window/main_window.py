@@ -642,7 +642,11 @@ class MainWindow(QMainWindow):
     def _compute(self, tab: Tab) -> None:
         week = self._week
         if tab is Tab.WEEK and self.week_view is not None:
-            self.week_view.show_week(week_summary(self._store, week), self.goals)
+            self.week_view.show_week(
+                week_summary(self._store, week),
+                self.goals,
+                week_before=lambda: week_summary(self._store, week.shifted(-1)),
+            )
         elif tab is Tab.TRENDS and self.trends_view is not None:
             self.trends_view.show_weeks(weekly_series(self._store, week, TREND_WEEKS), self.goals)
         elif tab is Tab.INSIGHTS and self.insights_view is not None:

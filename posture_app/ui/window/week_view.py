@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, Qt, QTimer
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posture_app.core.errors import KnownError
 from posture_app.core.model import SITTING_KINDS, STIFFNESS_MAX, Kind
 from posture_app.core.settings import Settings
 from posture_app.core.stats import DaySummary, PromptCounts, Totals, WeekSummary
@@ -33,6 +37,8 @@ from posture_app.ui.window.charts import (
     Series,
     format_value,
 )
+
+log = logging.getLogger(__name__)
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NOT_RATED = "not rated"
@@ -289,7 +295,7 @@ class ChartPages(QStackedWidget):
         self.scroller.setWidget(content)
         self.addWidget(self.scroller)
         self.addWidget(self.empty)
-        self._later: tuple[Chart, ...] | None = None
+        self._later: Callable[[], tuple[Chart, ...]] | None = None
         self._later_timer = QTimer(self)
         self._later_timer.setSingleShot(True)
         self._later_timer.setInterval(0)
@@ -311,9 +317,15 @@ class ChartPages(QStackedWidget):
 
     def _build_later(self) -> None:
         """Build the charts put off by show_empty, unless they were built meanwhile."""
-        if self._later is not None and not self.charts:
-            self._build(self._later)
-        self._later = None
+        later, self._later = self._later, None
+        if later is None or self.charts:
+            return
+        try:
+            specs = later()
+        except (sqlite3.DatabaseError, KnownError) as exc:  # the next week shown will say so
+            log.warning("could not get the charts ready: %s", exc)
+            return
+        self._build(specs)
 
     def columns_for(self, width: int) -> int:
         """How many columns of charts fit `width` pixels."""
@@ -344,12 +356,14 @@ class ChartPages(QStackedWidget):
             self.columns = columns
             self._arrange()
 
-    def show_empty(self, first_line: str, charts: tuple[Chart, ...] | None = None) -> None:
+    def show_empty(
+        self, first_line: str, charts: Callable[[], tuple[Chart, ...]] | None = None
+    ) -> None:
         """Show the empty note instead of the charts.
 
-        `charts`, if given and none are built yet, are built out of sight once the event loop is
-        idle: building four charts takes longer than a week switch may, and the first week with
-        data (the one before an empty Monday's, say) should not wait for it.
+        `charts()`, if given and none are built yet, are built out of sight once the event loop
+        is idle: building four charts takes longer than a week switch may, and the first week
+        with data (the one before an empty Monday's, say) should not wait for it.
         """
         self.empty.show_text(first_line)
         self.setCurrentWidget(self.empty)
@@ -391,17 +405,28 @@ class WeekView(QWidget):
         """The four chart widgets (empty until a week with data is shown)."""
         return self.pages.charts
 
-    def show_week(self, summary: WeekSummary, goals: WeekGoals) -> None:
-        """Show a week's numbers and charts, or the empty note when nothing was recorded."""
+    def show_week(
+        self,
+        summary: WeekSummary,
+        goals: WeekGoals,
+        week_before: Callable[[], WeekSummary] | None = None,
+    ) -> None:
+        """Show a week's numbers and charts, or the empty note when nothing was recorded.
+
+        For an empty week the charts are built out of sight meanwhile, from `week_before()` if
+        given (the week a user looks at next on an empty Monday), else from the empty week.
+        """
         self.summary = summary
         first, last = summary.days[0].date, summary.days[-1].date
         self.heading.setText(
             f"Week {summary.week.week}: {first.day} {first:%b} to {last.day} {last:%b %Y}"
         )
         if summary.totals.days_with_data == 0:
-            self.pages.show_empty(
-                f"Nothing recorded in week {summary.week.week} yet.", week_charts(summary, goals)
-            )
+
+            def likely_next() -> tuple[Chart, ...]:
+                return week_charts(summary if week_before is None else week_before(), goals)
+
+            self.pages.show_empty(f"Nothing recorded in week {summary.week.week} yet.", likely_next)
             return
         values = headline_values(summary.totals)
         changes = summary.change()

@@ -187,6 +187,23 @@ def test_a_week_after_this_one_is_never_shown(qtbot, store, clock, tmp_path) -> 
 # --- navigation -------------------------------------------------------------------------------
 
 
+def test_on_an_empty_monday_last_weeks_charts_are_ready(qtbot, tmp_path) -> None:
+    clock = FakeClock.at("2026-11-30T08:00")  # Monday of week 49: nothing recorded yet
+    store = Store.in_memory()
+    fill(store, date(2026, 11, 29))  # up to Sunday
+    window = open_window(qtbot, store, clock, tmp_path)
+    assert window.week_view is not None
+    assert window.week_view.pages.showing_empty()
+    qtbot.waitUntil(lambda: len(window.week_view.charts) == 4)
+    ready = [chart.plotted() for chart in window.week_view.charts]
+    built = list(window.week_view.charts)
+    window.previous_week()
+    assert window.week_view.charts == built
+    assert [chart.plotted() for chart in window.week_view.charts] == ready
+    shows_week(window, store, IsoWeek(2026, 48))
+    store.close()
+
+
 def test_buttons_move_between_weeks(qtbot, window: MainWindow, store: Store) -> None:
     qtbot.mouseClick(window.prev_button, Qt.MouseButton.LeftButton)
     shows_week(window, store, IsoWeek(2026, 47))

@@ -235,6 +235,34 @@ def test_an_empty_week_builds_the_charts_out_of_sight_once_idle(qtbot) -> None:
     assert view.charts[0].plotted()["Sitting"][0] == hours(412)
 
 
+def test_on_an_empty_monday_the_charts_get_ready_with_the_week_before(qtbot) -> None:
+    view = WeekView()
+    qtbot.addWidget(view)
+    view.show()
+    before = summary(this_week(), None)
+    view.show_week(empty_week(), GOALS, week_before=lambda: before)
+    qtbot.waitUntil(lambda: len(view.charts) == 4)
+    assert view.pages.showing_empty()
+    assert view.charts[0].plotted()["Sitting"][0] == hours(412)  # last week's, ready
+
+
+def test_a_week_before_that_cannot_be_read_leaves_the_charts_for_later(qtbot) -> None:
+    import sqlite3
+
+    def unreadable() -> WeekSummary:
+        raise sqlite3.DatabaseError("disk I/O error")
+
+    view = WeekView()
+    qtbot.addWidget(view)
+    view.show()
+    view.show_week(empty_week(), GOALS, week_before=unreadable)
+    qtbot.wait(0)  # the idle turn comes and goes
+    assert view.charts == []
+    assert view.pages.showing_empty()
+    view.show_week(summary(this_week(), None), GOALS)  # built when shown, as before
+    assert len(view.charts) == 4
+
+
 def test_charts_built_before_the_idle_turn_are_not_built_twice(qtbot) -> None:
     view = view_of(qtbot, empty_week())
     view.show_week(summary(this_week(), None), GOALS)
