@@ -208,6 +208,9 @@ class BarChart:
     y_max: float | None = None
     x_label: str = "Day"
     number_format: Format = Format.NUMBER
+    #: Fitting the values, the axis still reaches this high: quiet weeks are drawn at the scale
+    #: of the others, and flipping through weeks moves the bars, not the axis.
+    y_at_least: float = 0.0
 
     def __post_init__(self) -> None:
         """Check every series has one value per category."""
@@ -434,6 +437,8 @@ def _value_axis(spec: Chart) -> _Axis:
         low, pad = spec.y_min, _LINE_PAD_STEPS
     if spec.goal is not None:
         tops.append(spec.goal.value)
+    if isinstance(spec, BarChart):
+        tops.append(spec.y_at_least)
     top = spec.y_max if spec.y_max is not None else max(tops, default=low) * _HEADROOM
     high, ticks, decimals = _nice_axis(low, top)
     step = (high - low) / (ticks - 1)

@@ -44,6 +44,10 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NOT_RATED = "not rated"
 MINUS = "−"
 MINUTES_PER_HOUR = 60
+#: The week's sitting and prompt axes reach at least this high (a working day; a day's
+#: prompts), so a quiet week (a holiday, a first day) is drawn at the scale of the others.
+SITTING_AXIS_HOURS = 8.0
+PROMPTS_AXIS = 10.0
 #: The headline numbers, in the order shown, with the key WeekSummary.change() gives each.
 HEADLINES = (
     ("sitting_minutes_per_day", "Sitting per day"),
@@ -105,6 +109,7 @@ def week_charts(summary: WeekSummary, goals: WeekGoals) -> tuple[Chart, Chart, C
         "Sitting",
         unit="h",
         goal=None if break_goal is None else Goal(hours(break_goal), "Break interval"),
+        y_at_least=SITTING_AXIS_HOURS,
         marks=(
             Series(
                 "Longest unbroken session",
@@ -124,6 +129,7 @@ def week_charts(summary: WeekSummary, goals: WeekGoals) -> tuple[Chart, Chart, C
             Series("Ignored", tuple(c.ignored for c in counts), Hue.GREY),
         ),
         "Prompts and breaks",
+        y_at_least=PROMPTS_AXIS,
         marks=(
             Series(
                 "Natural breaks",

@@ -346,6 +346,21 @@ def test_the_tray_app_never_loads_the_chart_library() -> None:
     assert done.stdout.strip() == "False"
 
 
+def test_a_bar_chart_axis_reaches_at_least_its_floor():
+    from posture_app.ui.window.charts import _value_axis
+
+    quiet = BarChart("Sat", ("Mon", "Tue"), (Series("Sitting", (0.5, 1.0)),), "Sitting")
+    assert _value_axis(quiet).high < 8
+    floored = BarChart(
+        "Sat", ("Mon", "Tue"), (Series("Sitting", (0.5, 1.0)),), "Sitting", y_at_least=8
+    )
+    assert _value_axis(floored).high >= 8
+    busy = BarChart(
+        "Sat", ("Mon", "Tue"), (Series("Sitting", (0.5, 12.0)),), "Sitting", y_at_least=8
+    )
+    assert _value_axis(busy).high >= 12  # a floor, not a ceiling
+
+
 def test_a_nearly_empty_axis_counts_in_whole_steps():
     from posture_app.ui.window.charts import _nice_axis
 

@@ -35,6 +35,7 @@ from posture_app.ui.window.week_view import (
     change_text,
     headline_values,
     hours,
+    week_charts,
 )
 from tests.fakes import local
 from tests.ui.window.test_charts import dark_palette
@@ -278,6 +279,22 @@ def test_switching_between_an_empty_and_a_full_week(qtbot) -> None:
     assert view.charts[0].plotted()["Sitting"][0] == hours(412)
     view.show_week(empty_week(), GOALS)
     assert view.pages.showing_empty()
+
+
+def test_a_quiet_week_is_drawn_at_the_scale_of_a_working_week() -> None:
+    from posture_app.ui.window.charts import _value_axis
+
+    short_day = DaySummary(
+        WEEK.days[0],
+        sitting_minutes=45,
+        sessions=1,
+        longest_session_minutes=45,
+        prompts={Kind.POSTURE: PromptCounts(done=1)},
+    )  # then a holiday
+    quiet = summary(days_of(WEEK, d0=short_day), None)
+    sitting, breaks, _water, _stiffness = week_charts(quiet, GOALS)
+    assert _value_axis(sitting).high >= 8  # hours
+    assert _value_axis(breaks).high >= 10  # prompts
 
 
 def test_goals_come_from_the_settings(qtbot) -> None:
