@@ -92,6 +92,15 @@ class Desktop:
         return out
 
 
+def _x_answers(display: str) -> bool:
+    """Whether the X server on `display` takes a client (xdotool asks for the screen size)."""
+    asked = subprocess.run(
+        ["xdotool", "getdisplaygeometry"],
+        env={**os.environ, "DISPLAY": display}, capture_output=True, timeout=10, check=False,
+    )  # fmt: skip
+    return asked.returncode == 0
+
+
 def _free_display() -> int:
     for n in range(90, 200):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
@@ -108,7 +117,8 @@ def desktop() -> Iterator[Desktop]:
     procs.append(xvfb)
     bus = None
     try:
-        wait_for("the X server", lambda: Path(f"/tmp/.X11-unix/X{n}").exists(), 20)
+        # Its socket file appears a moment before it takes clients: wait until one gets in.
+        wait_for("the X server", lambda: _x_answers(display), 20)
         bus = subprocess.run(
             ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
             capture_output=True, text=True, check=True, timeout=20,
