@@ -61,8 +61,8 @@ class WindowHost(QObject):
     def prepare(self) -> None:
         """Do a first show's work while hidden: showing it once where nobody sees it (layout,
         polish, Qt's side of showing a window), then one paint of every widget off screen
-        (fonts, and the charts' first paint, the dearest). A window shown after this paints in
-        about a quarter of the time (bench/window.py)."""
+        (fonts, and the charts' first paint, the dearest). Measured by hand on Xvfb, the first
+        show then paints in 10-30 ms instead of 60-90 ms."""
         window = self.window
         unseen = Qt.WidgetAttribute.WA_DontShowOnScreen
         window.setAttribute(unseen, True)
@@ -75,7 +75,7 @@ class WindowHost(QObject):
     def wait_hidden(self) -> None:
         """Get ready and wait, hidden, for a request; quit after the linger time without one."""
         self.prepare()
-        self._linger()
+        self.linger_timer.start()
 
     def show_window(self) -> None:
         """Show the window on top (restored if minimised), as a new one if it was closed."""
@@ -118,7 +118,4 @@ class WindowHost(QObject):
             return
         self.reopening = True
         self.window.start_over()  # read now, so showing it again has less to do
-        self._linger()
-
-    def _linger(self) -> None:
         self.linger_timer.start()
