@@ -232,7 +232,8 @@ class App(QObject):
 
         process = QProcess(self)
         process.setProgram(sys.executable)
-        args = ["-m", WINDOW_MODULE]
+        # It goes when this app goes, even killed: its standard input is a pipe from here.
+        args = ["-m", WINDOW_MODULE, "--with-tray"]
         if self.paths.base is not None:
             args += ["--basedir", str(self.paths.base)]
         if not asked:

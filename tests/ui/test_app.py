@@ -352,6 +352,19 @@ def test_the_menu_gets_the_window_ready_and_open_then_uses_it(qtbot, tmp_path):
     assert not made._window_processes
 
 
+def test_the_window_process_goes_when_the_tray_app_does(qtbot, tmp_path):
+    made = app_on_base(tmp_path)
+    made.prepare_window()
+    ((process, _asked),) = made._window_processes.items()
+    assert "--with-tray" in process.arguments()
+    window = SingleInstance(made.paths.data_dir / "window")
+    qtbot.waitUntil(window.is_running, timeout=20_000)
+    process.closeWriteChannel()  # its standard input ends, as when this process dies
+    qtbot.waitUntil(lambda: not made._window_processes, timeout=20_000)
+    assert not window.is_running()
+    made.shutdown()
+
+
 def test_a_window_started_unasked_fails_quietly(qtbot, tmp_path, monkeypatch):
     made, said = app_with_a_broken_window(tmp_path, monkeypatch)
     made.prepare_window()

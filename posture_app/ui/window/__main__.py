@@ -6,16 +6,21 @@
     --tab NAME           week, trends, insights or history (default: week)
     --hidden             get the window ready (built and painted off screen) but show it
                          only when asked (by the tray app, or by another launch)
+    --standby            as --hidden, but wait for the first request without a time limit
+                         (the tray app's "Keep the window ready" setting)
+    --with-tray          quit once standard input closes, as it does when the tray app that
+                         started this process ends, even by a crash; a shown window stays
+                         until it is closed (POSIX; ignored elsewhere)
     --linger SECONDS     how long the process stays, hidden, after the window closes (or after
                          --hidden, until asked) so that it opens again at once; 0 quits when
                          it closes (default: $POSTURE_APP_WINDOW_LINGER, else 300)
     --quit-after-show    quit right after the window's first paint and print, on stdout, the
                          milliseconds from process start to that paint (also when
                          $POSTURE_APP_QUIT_AFTER_SHOW is set to anything but "" or "0")
-    --print-paints       print, on stdout, "ready T" once a --hidden window is ready, "shown T"
-                         after the first paint each time the window is shown and "closed T"
-                         when it closes (T: seconds on CLOCK_MONOTONIC, which other processes
-                         read too)
+    --print-paints       print, on stdout, "ready T" once a --hidden or --standby window is
+                         ready, "shown T" after the first paint each time the window is shown
+                         and "closed T" when it closes (T: seconds on CLOCK_MONOTONIC, which
+                         other processes read too)
 
 Bad arguments and a database that cannot be opened give one line on stderr and exit status 2.
 Qt is imported only after the arguments are read, and each tab's view only when it is shown.
@@ -130,14 +135,17 @@ def parse(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> argpa
         help="how long the process stays after the window closes (default 300)",
     )
     parser.add_argument("--print-paints", action="store_true", help="print when it is shown")
+    parser.add_argument("--with-tray", action="store_true", help="quit once standard input closes")
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--hidden", action="store_true", help="show the window only when asked")
+    start.add_argument("--standby", action="store_true", help="as --hidden, without a time limit")
     start.add_argument(
         "--quit-after-show",
         action="store_true",
         help="quit after the first paint, printing the milliseconds since the process started",
     )
     args = parser.parse_args(list(argv))
+    args.waits = args.hidden or args.standby  # ready, not shown until asked
     if args.linger is None:
         text = environ.get(LINGER_ENV, "")
         try:
@@ -174,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         single = SingleInstance(paths.data_dir / "window")
         # Claimed at once (requests wait in the socket until the window exists), so a
         # double-click that starts two windows still opens one.
-        if args.hidden:  # the tray getting one ready: one that runs already will do
+        if args.waits:  # the tray getting one ready: one that runs already will do
             if single.is_running() or not single.listen(show_running=False):
                 return 0
         elif single.ask_running() or not single.listen():
@@ -264,8 +272,10 @@ def _show(
     host = WindowHost(window, linger_s=args.linger, settings=reread, single=single, parent=qapp)
     if args.print_paints:
         _print_paints(qapp, host)
-    if args.hidden:
-        host.wait_hidden()
+    if args.with_tray and os.name == "posix":
+        _watch_tray(qapp, host)
+    if args.waits:
+        host.wait_hidden(limited=not args.standby)
         freeze_startup_objects()  # ready: what exists now lives as long as the window does
         if args.print_paints:
             _print_moment("ready")
@@ -275,6 +285,26 @@ def _show(
     if single is not None:
         single.watch()  # requests that came meanwhile too
     return qapp.exec()
+
+
+def _watch_tray(qapp: QApplication, host: WindowHost) -> None:
+    """Tell the host when standard input closes: the tray app that started this process, and
+    holds the pipe's other end, has ended. Nothing is read while it runs (it writes nothing),
+    so waiting costs no wake-ups."""
+    from PySide6.QtCore import QSocketNotifier
+
+    notifier = QSocketNotifier(0, QSocketNotifier.Type.Read, qapp)
+
+    def readable() -> None:
+        try:
+            closed = not os.read(0, 4096)
+        except OSError:  # no standard input at all
+            closed = True
+        if closed:
+            notifier.setEnabled(False)
+            host.tray_gone()
+
+    notifier.activated.connect(readable)
 
 
 def _print_moment(what: str) -> None:

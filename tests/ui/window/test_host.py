@@ -105,6 +105,40 @@ def test_with_no_linger_closing_quits_at_once(qtbot, db, clock, tmp_path) -> Non
     assert not made.host.linger_timer.isActive()
 
 
+def test_kept_ready_it_waits_without_a_time_limit(made: Made) -> None:
+    made.host.wait_hidden(limited=False)  # --standby: the "Keep the window ready" setting
+    assert not made.window.isVisible()
+    assert not made.host.linger_timer.isActive()
+    assert made.quits == 0
+
+
+def test_when_the_tray_goes_a_hidden_window_goes_at_once(made: Made) -> None:
+    made.host.wait_hidden(limited=False)
+    made.host.tray_gone()
+    assert made.quits == 1
+    assert not made.host.linger_timer.isActive()
+
+
+def test_when_the_tray_goes_a_closed_window_stops_lingering(qtbot, made: Made) -> None:
+    made.host.show_window()
+    made.window.close()
+    assert made.host.linger_timer.isActive()
+    made.host.tray_gone()
+    assert made.quits == 1
+    assert not made.host.linger_timer.isActive()  # so it cannot quit a second time
+
+
+def test_when_the_tray_goes_a_shown_window_stays_until_it_closes(qtbot, made: Made) -> None:
+    made.host.show_window()
+    qtbot.waitExposed(made.window)
+    made.host.tray_gone()
+    assert made.window.isVisible()  # the reader is not cut off
+    assert made.quits == 0
+    made.window.close_action.trigger()
+    assert made.quits == 1  # no lingering: nobody would ask for it again
+    assert not made.host.linger_timer.isActive()
+
+
 def test_shown_again_it_is_a_new_window_with_todays_data_and_settings(
     qtbot, made: Made, db, clock
 ) -> None:
@@ -222,6 +256,7 @@ def start_window(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
     env.pop("POSTURE_APP_QUIT_AFTER_SHOW", None)
     return subprocess.Popen(
         [sys.executable, "-m", "posture_app.ui.window", "--basedir", str(tmp_path), *args],
+        stdin=subprocess.PIPE,  # the tray app holds the other end
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -247,3 +282,21 @@ def test_a_hidden_window_process_shows_when_asked(tmp_path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=60)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="--with-tray watches a pipe: POSIX only")
+def test_a_window_process_kept_ready_goes_when_its_tray_does(tmp_path) -> None:
+    process = start_window(tmp_path, "--standby", "--with-tray", "--print-paints")
+    try:
+        assert process.stdout is not None
+        assert process.stdin is not None
+        ready = process.stdout.readline().split()
+        assert ready[0] == "ready", process.stderr.read() if process.stderr else ""
+        assert SingleInstance(tmp_path / "data" / "window").is_running()
+        process.stdin.close()  # as when the tray app ends, even killed
+        assert process.wait(timeout=60) == 0
+        assert not SingleInstance(tmp_path / "data" / "window").is_running()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
