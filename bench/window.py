@@ -50,6 +50,13 @@ once into a temporary folder, or into --basedir if that has no database yet (els
       them, so another Python/Qt process on the machine lowers it: RSS and anonymous
       memory, which other processes do not move, are shown as a cross-check, and the other
       processes sharing its files are listed.
+  (d) The window kept ready all day (the "Keep the window ready" setting). The real app on a
+      copy of the data with that setting on, on its own desktop: once its window process has
+      started (READY_DELAY_S after the tray's start) and --settle seconds have passed, both
+      processes' PSS is read three times, then the waiting process's context switches (all
+      its threads) over --idle seconds. The cost is the two together against the tray alone
+      in (c). Then a second launch opens the window, and the report says which process
+      showed it (the waiting one, if all is well).
 """
 
 from __future__ import annotations
@@ -86,6 +93,7 @@ from tray import (  # noqa: E402 - bench/tray.py: the desktop, /proc readers, ma
     foreign_sharers,
     log,
     machine_info,
+    read_counters,
     read_rollup,
     read_smaps_by_file,
     stop_process,
@@ -105,6 +113,12 @@ READY_WAIT_S = 1.0
 #: How long the window's process stays after the window closes, during (c) (300 s in use:
 #: (c) reads the tray's memory after the process has gone, as it is 5 minutes after a close).
 BENCH_LINGER_S = 3
+#: Settings for (d): as QUIET_SETTINGS, with the window kept ready all day.
+READY_SETTINGS = (
+    '{"version": 1, "stiffness_morning": false, "stiffness_evening": false, "window_ready": true}'
+)
+#: The tray starts the window kept ready this long after its own start (app.READY_DELAY_MS).
+READY_DELAY_S = 10
 #: Targets from the issue.
 OPEN_MS = 300.0
 SWITCH_MS = 50.0
@@ -614,6 +628,135 @@ def close_window(d: Desktop, wid: str, window_pid: int | None) -> str:
     return how
 
 
+@dataclass
+class KeptReady:
+    """(d) The "Keep the window ready" setting: what the waiting window process holds."""
+
+    tray: list[Sample] = field(default_factory=list)
+    standby: list[Sample] = field(default_factory=list)
+    standby_pid: int | None = None
+    standby_after_s: float | None = None  # after the tray's start
+    idle_s: float = 0.0
+    idle_switches: int | None = None
+    opened_by: str = ""  # which process showed the window after a second launch
+    error: str = ""
+
+    def pss(self, which: str) -> float:
+        return median([s.pss_mb for s in getattr(self, which)])
+
+    def anon(self, which: str) -> float:
+        return median([s.anon_mb for s in getattr(self, which)])
+
+
+def kept_ready(data: Path, settle: float, idle: float) -> KeptReady:
+    """The tray app with the window kept ready: its memory and the waiting process's, the
+    waiting process's wake-ups while idle, and that a second launch's window comes from it."""
+    res = KeptReady()
+    with desktop("ready") as d:
+        base = d.workdir / "base"
+        shutil.copytree(data / "data", base / "data")
+        (base / "config").mkdir(parents=True)
+        (base / "config" / "state.json").write_text(STATE_JSON)
+        (base / "config" / "settings.json").write_text(READY_SETTINGS)
+        watcher = subprocess.Popen(
+            [sys.executable, str(BENCH / "tray.py"), "_watch", d.display, "60"],
+            stdout=subprocess.PIPE, text=True, env=d.env,
+        )  # fmt: skip
+        err = (d.workdir / "app.err").open("wb")
+        proc: subprocess.Popen[bytes] | None = None
+        try:
+            assert watcher.stdout is not None
+            ready = watcher.stdout.readline().strip()
+            if not ready.startswith("ready"):
+                raise RuntimeError(f"tray not ready ({ready}): {d.tail('trayer.log')}")
+            t0 = time.monotonic()
+            proc = subprocess.Popen(
+                [sys.executable, str(REPO / "main.py"), "--basedir", str(base)],
+                env=d.env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err,
+            )  # fmt: skip
+            icon = watcher.stdout.readline().split()
+            if not icon or icon[0] != "icon":
+                raise RuntimeError(f"no tray icon ({' '.join(icon)}): {d.tail('app.err')}")
+            while res.standby_pid is None and time.monotonic() < t0 + READY_DELAY_S + 30:
+                res.standby_pid = window_process(base)
+                time.sleep(0.1)
+            if res.standby_pid is None:
+                raise RuntimeError(f"no window process kept ready: {d.tail('app.err')}")
+            res.standby_after_s = time.monotonic() - t0
+            time.sleep(settle)
+            res.tray = samples(proc.pid, t0)
+            res.standby = samples(res.standby_pid, t0)
+            before = read_counters(res.standby_pid)
+            time.sleep(idle)
+            after = read_counters(res.standby_pid)
+            res.idle_s = after.t - before.t
+            res.idle_switches = after.switches - before.switches
+
+            subprocess.run(
+                [sys.executable, str(REPO / "main.py"), "--basedir", str(base)],
+                env=d.env, cwd=REPO, capture_output=True, timeout=60,
+            )  # fmt: skip
+            t_open = time.monotonic()
+            while not res.opened_by and time.monotonic() < t_open + 30:
+                if any(int(wid) != int(icon[2], 16) for wid, _ in visible_windows(d)):
+                    pid = window_process(base)
+                    res.opened_by = (
+                        "the process kept ready" if pid == res.standby_pid else f"pid {pid}"
+                    )
+                else:
+                    time.sleep(0.05)
+            if not res.opened_by:
+                raise RuntimeError("no window opened after the second launch")
+        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            res.error = str(exc) or type(exc).__name__
+        finally:
+            if proc is not None:
+                stop_process(proc)
+            stop_process(watcher)
+            err.close()
+    return res
+
+
+def kept_report(kept: KeptReady, mem: TrayMemory, opts: Options) -> list[str]:
+    """(d): what keeping the window ready all day costs, against the tray alone in (c)."""
+    out = ["## (d) The window kept ready all day (the setting)", ""]
+    if kept.error:
+        out += [f"**Error:** {kept.error}", ""]
+    if not kept.tray or not kept.standby:
+        return out
+    rows = []
+    for label, samples_ in (("tray app", kept.tray), ("window kept ready", kept.standby)):
+        for s in samples_:
+            rows.append(
+                (label, f"{s.at_s:.0f}", f"{s.pss_mb:.1f}", f"{s.rss_mb:.1f}", f"{s.anon_mb:.1f}")
+            )
+    out += table(["Process", "s after start", "PSS MB", "RSS MB", "anonymous MB"], rows)
+    together = kept.pss("tray") + kept.pss("standby")
+    alone = mem.before_pss if mem.before else float("nan")
+    per_min = (
+        kept.idle_switches * 60 / kept.idle_s if kept.idle_switches is not None and kept.idle_s
+        else float("nan")
+    )  # fmt: skip
+    out += [
+        "",
+        f"- With the setting on, the tray app started the window's process "
+        f"{kept.standby_after_s:.1f} s after its own start (it waits {READY_DELAY_S} s, then "
+        f"polled every 0.1 s); memory read {opts.settle:g} s after that.",
+        f"- **What it costs:** the tray app and the waiting window together hold "
+        f"{together:.1f} MB PSS, against {alone:.1f} MB for the tray app alone in (c): "
+        f"**{together - alone:+.1f} MB** all day. The waiting process's own heap (anonymous "
+        f"memory, shared with nobody) is {kept.anon('standby'):.1f} MB; PSS splits the Qt "
+        "and Python libraries it shares with the tray app between the two (the tray's own "
+        f"PSS drops to {kept.pss('tray'):.1f} MB).",
+        f"- While it waits: {kept.idle_switches} context switches in {kept.idle_s:.0f} s "
+        f"({per_min:.1f} a minute; all of its threads, no input, nothing asked).",
+        f"- A second launch then opened the window from: {kept.opened_by or '-'}. How long "
+        "that takes is (a2)'s figure: the same process, the same request.",
+        "",
+    ]
+    return out
+
+
 # --- the whole run -----------------------------------------------------------------------------
 
 
@@ -654,6 +797,7 @@ class Options:
     window_settle: float
     after: float
     cycles: int
+    idle: float
     output: Path
 
 
@@ -664,6 +808,7 @@ class Results:
     ready: ReadyOpens
     inproc: list[dict[str, Any]]
     memory: TrayMemory
+    kept: KeptReady
     busy_at_start: list[str]
     busy_at_end: list[str]
 
@@ -714,7 +859,14 @@ def run_all(opts: Options, basedir: Path | None) -> Results:
             f"tray PSS before {memory.before_pss:.1f} MB, after {memory.after_pss:.1f} MB "
             f"({memory.window_kind}) {memory.error}"
         )
-    return Results(note, all_starts, ready, inproc, memory, busy, busy_processes())
+        log("(d) the window kept ready all day (the setting)")
+        kept = kept_ready(data, opts.settle, opts.idle)
+        if kept.standby:
+            log(
+                f"tray {kept.pss('tray'):.1f} MB + kept ready {kept.pss('standby'):.1f} MB PSS, "
+                f"{kept.idle_switches} switches in {kept.idle_s:.0f} s {kept.error}"
+            )
+    return Results(note, all_starts, ready, inproc, memory, kept, busy, busy_processes())
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -1070,13 +1222,16 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
     if mem.log_lines:
         out += ["The app's log, last lines:", "", "```", *mem.log_lines, "```", ""]
 
+    out += kept_report(res.kept, mem, opts)
+
     out += [
         "## Method",
         "",
         f"Options: --runs {opts.runs} --ready {opts.ready} --reopens {opts.reopens} "
         f"--inprocess {opts.inprocess} --opens {opts.opens} "
         f"--switches {opts.switches} --settle {opts.settle:g} --window-settle "
-        f"{opts.window_settle:g} --after {opts.after:g} --cycles {opts.cycles}. See the "
+        f"{opts.window_settle:g} --after {opts.after:g} --cycles {opts.cycles} "
+        f"--idle {opts.idle:g}. See the "
         "docstring of bench/window.py. "
         "The data set is the same for every part; the tray app runs on a copy, so what it "
         "records does not change the data the other parts read.",
@@ -1103,6 +1258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--window-settle", type=float, default=5, help="s the window stays open")
     p.add_argument("--after", type=float, default=8, help="s after closing to the PSS")
     p.add_argument("--cycles", type=int, default=3, help="times the window is opened and closed")
+    p.add_argument("--idle", type=float, default=60, help="s (d) counts wake-ups (default 60)")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     a = p.parse_args(args_list)
     missing = [t for t in TOOLS if shutil.which(t) is None]
@@ -1113,7 +1269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs=a.runs, ready=a.ready, reopens=a.reopens, inprocess=a.inprocess, opens=a.opens,
         switches=a.switches,
         settle=a.settle, window_settle=a.window_settle, after=a.after, cycles=a.cycles,
-        output=a.output.resolve(),
+        idle=a.idle, output=a.output.resolve(),
     )  # fmt: skip
     started = time.monotonic()
     info = [(k, uncommitted() if k == "Uncommitted" else v) for k, v in machine_info()]

@@ -398,6 +398,7 @@ class Settings:
     insistence: Insistence = field(default=Insistence.NORMAL, metadata=_spec(_Choice(Insistence)))
     sound: bool = field(default=False, metadata=_spec(_Bool()))
     icon_minutes: bool = field(default=False, metadata=_spec(_Bool()))
+    window_ready: bool = field(default=False, metadata=_spec(_Bool()))
 
     def __post_init__(self) -> None:
         """Raise SettingsError naming the first field whose value is not allowed."""

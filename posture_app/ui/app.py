@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon, QWidget
 
@@ -48,6 +48,9 @@ RESOURCES = resources_dir()
 WINDOW_MODULE = "posture_app.ui.window"
 #: How long quitting waits for the window's process to close.
 WINDOW_CLOSE_MS = 2000
+#: With the "Keep the window ready" setting, how long after the start the window's process is
+#: started: a login has enough to do at first, and the tray icon comes first.
+READY_DELAY_MS = 10_000
 
 
 class App(QObject):
@@ -91,6 +94,13 @@ class App(QObject):
         #: The window's processes this app started, each with whether someone asked to see it
         #: (the others were started ready, when the tray's menu opened).
         self._window_processes: dict[QProcess, bool] = {}
+        #: The one started to wait all day (the "Keep the window ready" setting), if any.
+        self._standby: QProcess | None = None
+        self._quitting = False
+        self.ready_timer = QTimer(self)
+        self.ready_timer.setSingleShot(True)
+        self.ready_timer.setInterval(READY_DELAY_MS)
+        self.ready_timer.timeout.connect(self.keep_window_ready)
         self._wire()
         for note in detected.notes:
             log.info("%s", note)
@@ -150,10 +160,14 @@ class App(QObject):
             )
         if not self.state.welcomed:
             self.show_welcome()
+        if self.settings.window_ready:
+            self.ready_timer.start()
         forget_module_sources()
 
     def shutdown(self) -> None:
         """Close the day and the database; remember what the app needs next time."""
+        self._quitting = True
+        self.ready_timer.stop()
         for process in list(self._window_processes):  # the window goes with the app
             del self._window_processes[process]
             process.terminate()
@@ -218,11 +232,18 @@ class App(QObject):
     def prepare_window(self) -> None:
         """Start the window's process, hidden, unless one runs: "Open" will then be quick.
 
-        Unasked, it quits after a few minutes (`python -m posture_app.ui.window --hidden`).
+        Unasked, it quits after a few minutes (`python -m posture_app.ui.window --hidden`), or,
+        with the "Keep the window ready" setting, waits as long as it takes (`--standby`).
         """
-        if self._window_processes or self._window_instance().is_running():
+        if self._quitting or self._window_processes or self._window_instance().is_running():
             return
         self._start_window(asked=False)
+
+    def keep_window_ready(self) -> None:
+        """With the "Keep the window ready" setting, have a window process waiting, hidden:
+        then every open is quick, the first of the day too, for the memory it holds."""
+        if self.settings.window_ready:
+            self.prepare_window()
 
     def _window_instance(self) -> SingleInstance:
         return SingleInstance(self.paths.data_dir / "window")
@@ -237,7 +258,7 @@ class App(QObject):
         if self.paths.base is not None:
             args += ["--basedir", str(self.paths.base)]
         if not asked:
-            args.append("--hidden")
+            args.append("--standby" if self.settings.window_ready else "--hidden")
         process.setArguments(args)
         process.setWorkingDirectory(str(PACKAGE_ROOT))  # so `-m` finds the package uninstalled
         if self.window_output is not None:
@@ -261,15 +282,26 @@ class App(QObject):
             )
         )
         self._window_processes[process] = asked
+        if not asked and self.settings.window_ready:
+            self._standby = process
         process.start()
 
     def _window_ended(self, process: QProcess, code: int | None) -> None:
-        """The window's process ended: say why if it failed, and offer today's numbers."""
+        """The window's process ended: say why if it failed, and offer today's numbers. With
+        the "Keep the window ready" setting, one ended after use (or after waiting for the
+        menu's "Open" in vain) is followed by a new one, waiting with a fresh memory."""
         if process not in self._window_processes:
             return
         asked = self._window_processes.pop(process)
+        standby = process is self._standby
+        if standby:
+            self._standby = None
         process.deleteLater()
         if code == 0:
+            # A standby that ended unasked found another window process running (or could not
+            # claim the socket): starting one again would only end the same way.
+            if asked or not standby:
+                self.keep_window_ready()
             return
         reason = _last_line(self._window_errors) or process.errorString()
         if not asked:  # nobody waits for it: the next "Open" starts one and says so
@@ -278,6 +310,15 @@ class App(QObject):
         log.warning("the app window failed (%s): %s", code, reason)
         self.presenter.notify("The window could not open", reason)
         self.show_window()
+
+    def _end_standby(self) -> None:
+        """The setting is off: end the process waiting for it, unless someone has used it."""
+        process, self._standby = self._standby, None
+        if process is None or self._window_processes.get(process, True):
+            return  # gone, or asked: it ends when its window has closed and lingered
+        del self._window_processes[process]  # an end asked for is not a failure
+        process.finished.connect(process.deleteLater)
+        process.terminate()
 
     @property
     def _window_errors(self) -> Path:
@@ -347,12 +388,17 @@ class App(QObject):
                 if window is not None:
                     window.show_error(str(exc))  # type: ignore[attr-defined]  # keeps the edits
                 return
+        ready_before = self.settings.window_ready
         self.settings = settings
         self.presenter.settings = settings
         status = self._windows.get("status")
         if status is not None:
             status.settings = settings  # type: ignore[attr-defined]
         self.controller.update_settings(settings)
+        if settings.window_ready and not ready_before:
+            self.keep_window_ready()
+        elif ready_before and not settings.window_ready:
+            self._end_standby()
         window = self._windows.pop("settings", None)
         if window is not None:
             window.close()

@@ -68,6 +68,7 @@ NON_DEFAULT: dict[str, object] = {
     "insistence": "gentle",
     "sound": True,
     "icon_minutes": True,
+    "window_ready": True,
 }
 
 BOOL_FIELDS = [
@@ -79,6 +80,7 @@ BOOL_FIELDS = [
     "stiffness_morning",
     "sound",
     "icon_minutes",
+    "window_ready",
     "stiffness_evening",
 ]
 
@@ -165,6 +167,7 @@ def _expected_non_default() -> Settings:
         insistence=Insistence.GENTLE,
         sound=True,
         icon_minutes=True,
+        window_ready=True,
     )
 
 

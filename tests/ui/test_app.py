@@ -6,13 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import QApplication
 
 from posture_app.core.model import Kind
+from posture_app.core.settings import Settings, save_settings
 from posture_app.core.state import load_state
 from posture_app.paths import Paths
 from posture_app.platform.base import Detected, NullAutostart, NullIdle, NullPresenting, NullSession
-from posture_app.ui.app import App
+from posture_app.ui.app import READY_DELAY_MS, App
 from posture_app.ui.instance import SingleInstance
 from tests.fakes import FakeClock
 
@@ -362,6 +364,148 @@ def test_the_window_process_goes_when_the_tray_app_does(qtbot, tmp_path):
     process.closeWriteChannel()  # its standard input ends, as when this process dies
     qtbot.waitUntil(lambda: not made._window_processes, timeout=20_000)
     assert not window.is_running()
+    made.shutdown()
+
+
+# --- the "Keep the window ready" setting -------------------------------------------------------
+
+
+def ready_app(tmp_path: Path, *, ready: bool = True) -> App:
+    """An app on a --basedir whose settings keep the window ready (or not)."""
+    base = tmp_path / "base"
+    save_settings(Settings(window_ready=ready), base / "config" / "settings.json")
+    made = app_on_base(tmp_path)
+    assert made.settings.window_ready is ready
+    return made
+
+
+def window_running(made: App) -> bool:
+    return SingleInstance(made.paths.data_dir / "window").is_running()
+
+
+def only_process(made: App) -> tuple[QProcess, bool]:
+    assert len(made._window_processes) == 1, made._window_processes
+    ((process, asked),) = made._window_processes.items()
+    return process, asked
+
+
+def test_with_the_setting_a_window_waits_from_soon_after_the_start(qtbot, tmp_path):
+    made = ready_app(tmp_path)
+    made.start()
+    for window in list(made._windows.values()):
+        window.close()
+    assert made.ready_timer.isActive()  # not at once: the login has enough to do
+    assert made.ready_timer.interval() == READY_DELAY_MS
+    assert not made._window_processes
+    made.ready_timer.timeout.emit()
+    process, asked = only_process(made)
+    assert "--standby" in process.arguments()
+    assert "--with-tray" in process.arguments()
+    assert not asked
+    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    made.open_window()  # a click: it is asked, nothing new starts
+    assert made._window_processes == {process: True}
+    made.shutdown()
+    assert not made._window_processes
+
+
+def test_without_the_setting_nothing_waits(qtbot, tmp_path):
+    made = ready_app(tmp_path, ready=False)
+    made.start()
+    for window in list(made._windows.values()):
+        window.close()
+    assert not made.ready_timer.isActive()
+    made.keep_window_ready()
+    assert not made._window_processes
+    made.prepare_window()  # the menu: ready for a while only
+    process, _asked = only_process(made)
+    assert "--hidden" in process.arguments()
+    made.shutdown()
+
+
+def test_a_window_process_that_ends_is_followed_by_one_kept_ready(qtbot, tmp_path, monkeypatch):
+    made = ready_app(tmp_path)
+    # A click before one was ready: this window shows, paints and ends, as a closed one does
+    # after its 5 minutes.
+    monkeypatch.setenv("POSTURE_APP_QUIT_AFTER_SHOW", "1")
+    made.open_window()
+    monkeypatch.delenv("POSTURE_APP_QUIT_AFTER_SHOW")
+    first, asked = only_process(made)
+    assert asked
+    qtbot.waitUntil(lambda: first not in made._window_processes, timeout=20_000)
+    standby, asked = only_process(made)
+    assert "--standby" in standby.arguments()
+    assert not asked
+    made.shutdown()
+
+
+def test_one_ready_for_the_menu_is_followed_by_one_kept_ready(qtbot, tmp_path):
+    made = ready_app(tmp_path, ready=False)
+    made.prepare_window()  # the menu opened: ready for 5 minutes
+    hidden, _asked = only_process(made)
+    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    made._save_settings(Settings(window_ready=True))  # one runs: it will do for now
+    assert only_process(made)[0] is hidden
+    hidden.closeWriteChannel()  # its 5 minutes are over (it ends the same way)
+    qtbot.waitUntil(lambda: hidden not in made._window_processes, timeout=20_000)
+    standby, asked = only_process(made)
+    assert "--standby" in standby.arguments()
+    assert not asked
+    made.shutdown()
+
+
+def test_one_kept_ready_and_used_is_followed_by_a_fresh_one(qtbot, tmp_path):
+    made = ready_app(tmp_path)
+    made.keep_window_ready()
+    used, _asked = only_process(made)
+    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    made.open_window()
+    # Closed, and its 5 minutes over, it ends with status 0. A window cannot be closed from
+    # here, so: ended without telling, then told it ended with 0.
+    used.blockSignals(True)
+    used.kill()
+    assert used.waitForFinished(20_000)
+    used.blockSignals(False)
+    used.finished.emit(0, QProcess.ExitStatus.NormalExit)
+    fresh, asked = only_process(made)
+    assert fresh is not used
+    assert "--standby" in fresh.arguments()
+    assert not asked
+    made.shutdown()
+
+
+def test_one_kept_ready_that_ends_unasked_is_not_started_again(qtbot, tmp_path):
+    made = ready_app(tmp_path)
+    made.keep_window_ready()
+    standby, _asked = only_process(made)
+    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    standby.closeWriteChannel()  # it ends by itself, unasked (no loop of starts follows)
+    qtbot.waitUntil(lambda: not made._window_processes, timeout=20_000)
+    made.shutdown()
+
+
+def test_turning_the_setting_on_and_off_starts_and_ends_the_waiting_window(qtbot, tmp_path):
+    made = ready_app(tmp_path, ready=False)
+    made._save_settings(Settings(window_ready=True))
+    standby, _asked = only_process(made)
+    assert "--standby" in standby.arguments()
+    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    with qtbot.waitSignal(standby.finished, timeout=20_000):
+        made._save_settings(Settings(window_ready=False))
+    assert not made._window_processes
+    assert not window_running(made)
+    made.shutdown()
+
+
+def test_turned_off_a_window_in_use_is_left_to_close(qtbot, tmp_path):
+    made = ready_app(tmp_path)
+    made.keep_window_ready()
+    standby, _asked = only_process(made)
+    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    made.open_window()  # shown now: the reader is not cut off
+    made._save_settings(Settings(window_ready=False))
+    assert made._window_processes == {standby: True}
+    assert standby.state() is QProcess.ProcessState.Running
     made.shutdown()
 
 

@@ -81,6 +81,7 @@ OTHER = Settings(
     insistence=Insistence.FIRM,
     sound=True,
     icon_minutes=True,
+    window_ready=True,
 )
 
 # (enable switch, the widgets it enables)
@@ -530,6 +531,39 @@ def test_tooltips_use_the_docs_words_and_ranges(open_window):
     )
     assert "natural break" in opened.spin("natural_break_minutes").toolTip()
     assert "millilitres" in opened.spin("glass_ml").toolTip()
+
+
+def test_keeping_the_window_ready_says_what_it_costs_before_it_is_ticked(open_window):
+    import re
+    from pathlib import Path
+
+    opened = open_window(shown=True)
+    sections = opened.child(QListWidget, "sections")
+    sections.setCurrentItem(sections.findItems("Behaviour", Qt.MatchFlag.MatchExactly)[0])
+    box = opened.check("window_ready")
+    assert box.isVisible()
+    assert not box.isChecked()
+    cost = opened.child(QLabel, "window_ready_cost")
+    assert cost.isVisible()
+    # One figure everywhere the user may read it (bench/RESULTS-window.md (d) measures it).
+    root = Path(__file__).resolve().parents[2]
+    settings_doc = next(
+        line
+        for line in (root / "docs" / "settings.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `window_ready`")
+    )
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    figures = {
+        where: re.findall(r"about (\d+) MB", text)
+        for where, text in (
+            ("hint", cost.text()),
+            ("tooltip", box.toolTip()),
+            ("docs/settings.md", settings_doc),
+            ("README", readme[readme.index("Keep the app window ready") :][:300]),
+        )
+    }
+    assert all(figures.values()), figures
+    assert len({f for found in figures.values() for f in found}) == 1, figures
 
 
 def test_spin_box_ranges_are_the_settings_ranges(open_window):
