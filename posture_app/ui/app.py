@@ -312,13 +312,12 @@ class App(QObject):
         self.show_window()
 
     def _end_standby(self) -> None:
-        """The setting is off: end the process waiting for it, unless someone has used it."""
+        """The setting is off: let the process waiting for it go. It goes as it would if this
+        app had ended (its standard input closes): at once if hidden, and if someone is
+        reading the window, when they close it."""
         process, self._standby = self._standby, None
-        if process is None or self._window_processes.get(process, True):
-            return  # gone, or asked: it ends when its window has closed and lingered
-        del self._window_processes[process]  # an end asked for is not a failure
-        process.finished.connect(process.deleteLater)
-        process.terminate()
+        if process is not None and process in self._window_processes:
+            process.closeWriteChannel()
 
     @property
     def _window_errors(self) -> Path:

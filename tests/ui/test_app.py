@@ -502,11 +502,13 @@ def test_turned_off_a_window_in_use_is_left_to_close(qtbot, tmp_path):
     made.keep_window_ready()
     standby, _asked = only_process(made)
     qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
-    made.open_window()  # shown now: the reader is not cut off
-    made._save_settings(Settings(window_ready=False))
+    made.open_window()  # shown now: the reader is not cut off by turning it off
+    with qtbot.assertNotEmitted(standby.finished, wait=300):
+        made._save_settings(Settings(window_ready=False))
     assert made._window_processes == {standby: True}
     assert standby.state() is QProcess.ProcessState.Running
-    made.shutdown()
+    made.shutdown()  # quitting the app still closes it
+    assert standby.state() is QProcess.ProcessState.NotRunning
 
 
 def test_a_window_started_unasked_fails_quietly(qtbot, tmp_path, monkeypatch):
