@@ -48,12 +48,13 @@ def freeze_startup_objects() -> None:
     does (modules, Qt's wrappers and enums, the charts). The collector's full passes kept
     walking all of them, and a week switch that met such a pass took about a third longer
     (bench/window.py's worst switch). `gc.freeze` leaves them out; new objects are collected
-    as before.
+    as before. The collector is switched on again here if the start switched it off.
     """
     import gc
 
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 def forget_module_sources() -> None:

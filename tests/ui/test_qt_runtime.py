@@ -76,10 +76,13 @@ def test_freezing_keeps_the_living_out_of_collections_and_collects_the_garbage_f
     garbage.self = garbage  # a cycle nobody holds: only the collector frees it
     gone = weakref.ref(garbage)
     del garbage
+    gc.disable()  # as the window's process starts
     try:
         freeze_startup_objects()
         assert gone() is None
         assert gc.get_freeze_count() > 0
         assert not any(o is alive for o in gc.get_objects())  # frozen: left out of collections
+        assert gc.isenabled()  # collecting again from now on
     finally:
         gc.unfreeze()
+        gc.enable()
