@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
+#: Whether the window's process can tell that the tray app which started it has gone (its
+#: standard input, a pipe from the tray, watched by a QSocketNotifier: POSIX only). A window
+#: kept waiting all day (the "Keep the window ready" setting) needs that, or it would outlive
+#: a tray that crashed, and could not be let go when the setting is turned off.
+WINDOW_WATCHES_TRAY = os.name == "posix"
+
 
 def quiet_pyside_imports() -> bool:
     """Stop PySide6 from parsing the source of every module imported after it; True if done.

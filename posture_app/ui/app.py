@@ -28,7 +28,7 @@ from posture_app.core.store import Store, StoreError
 from posture_app.paths import APP_NAME, Paths, resources_dir
 from posture_app.platform.base import Detected
 from posture_app.platform.sound import find_chime
-from posture_app.ui import forget_module_sources
+from posture_app.ui import WINDOW_WATCHES_TRAY, forget_module_sources
 from posture_app.ui.instance import SingleInstance
 from posture_app.ui.logfile import setup_logging
 from posture_app.ui.tray import Tray
@@ -89,7 +89,8 @@ class App(QObject):
         self.state = load_state(self._state_file)
         self.presenter.last_exercise = self.state.last_exercise
         self._windows: dict[str, QWidget] = {}
-        #: Where the window process's output goes (tests read it; None: nowhere).
+        #: Where the window process's output goes, with --print-paints (tests read it; None:
+        #: nowhere, and nothing printed).
         self.window_output: Path | None = None
         #: The window's processes this app started, each with whether someone asked to see it
         #: (the others were started ready, when the tray's menu opened).
@@ -160,7 +161,7 @@ class App(QObject):
             )
         if not self.state.welcomed:
             self.show_welcome()
-        if self.settings.window_ready:
+        if self._keeps_ready:
             self.ready_timer.start()
         forget_module_sources()
 
@@ -239,10 +240,15 @@ class App(QObject):
             return
         self._start_window(asked=False)
 
+    @property
+    def _keeps_ready(self) -> bool:
+        """The "Keep the window ready" setting, where a waiting window can see the tray go."""
+        return self.settings.window_ready and WINDOW_WATCHES_TRAY
+
     def keep_window_ready(self) -> None:
         """With the "Keep the window ready" setting, have a window process waiting, hidden:
         then every open is quick, the first of the day too, for the memory it holds."""
-        if self.settings.window_ready:
+        if self._keeps_ready:
             self.prepare_window()
 
     def _window_instance(self) -> SingleInstance:
@@ -258,7 +264,9 @@ class App(QObject):
         if self.paths.base is not None:
             args += ["--basedir", str(self.paths.base)]
         if not asked:
-            args.append("--standby" if self.settings.window_ready else "--hidden")
+            args.append("--standby" if self._keeps_ready else "--hidden")
+        if self.window_output is not None:
+            args.append("--print-paints")
         process.setArguments(args)
         process.setWorkingDirectory(str(PACKAGE_ROOT))  # so `-m` finds the package uninstalled
         if self.window_output is not None:
@@ -282,7 +290,7 @@ class App(QObject):
             )
         )
         self._window_processes[process] = asked
-        if not asked and self.settings.window_ready:
+        if not asked and self._keeps_ready:
             self._standby = process
         process.start()
 
@@ -298,6 +306,10 @@ class App(QObject):
             self._standby = None
         process.deleteLater()
         if code == 0:
+            if asked and self._standby is not None and self._standby in self._window_processes:
+                # Asked while the waiting one was still starting, it passed the request on:
+                # the waiting one shows the window, so its failure is news now.
+                self._window_processes[self._standby] = True
             # A standby that ended unasked found another window process running (or could not
             # claim the socket): starting one again would only end the same way.
             if asked or not standby:

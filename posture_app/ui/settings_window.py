@@ -54,7 +54,7 @@ from posture_app.core.settings import (
     field_bounds,
 )
 from posture_app.platform.base import Autostart
-from posture_app.ui import look
+from posture_app.ui import WINDOW_WATCHES_TRAY, look
 from posture_app.ui.start_at_login import StartAtLoginBox
 
 logger = logging.getLogger(__name__)
@@ -631,6 +631,9 @@ class SettingsWindow(QWidget):
         pair.addWidget(ready)
         pair.addWidget(cost)
         rows.addLayout(pair)
+        if not WINDOW_WATCHES_TRAY:  # there a waiting window could outlive the tray app
+            ready.hide()
+            cost.hide()
         self._autostart_box = StartAtLoginBox("Start at login", self._autostart)
         self._describe_check(self._autostart_box, "autostart", "Start at login", _AUTOSTART_HELP)
         self._autostart_box.failed.connect(self._autostart_failed)

@@ -497,18 +497,57 @@ def test_turning_the_setting_on_and_off_starts_and_ends_the_waiting_window(qtbot
     made.shutdown()
 
 
+def said_by_window(made: App, word: str) -> bool:
+    """Whether the window's process printed `word` (--print-paints, into window_output)."""
+    assert made.window_output is not None
+    text = made.window_output.read_text() if made.window_output.exists() else ""
+    return any(line.split()[:1] == [word] for line in text.splitlines())
+
+
 def test_turned_off_a_window_in_use_is_left_to_close(qtbot, tmp_path):
+    made = ready_app(tmp_path)
+    made.window_output = tmp_path / "window.out"
+    made.keep_window_ready()
+    standby, _asked = only_process(made)
+    qtbot.waitUntil(lambda: said_by_window(made, "ready"), timeout=20_000)
+    made.open_window()
+    qtbot.waitUntil(lambda: said_by_window(made, "shown"), timeout=20_000)
+    made._save_settings(Settings(window_ready=False))
+    qtbot.waitUntil(lambda: said_by_window(made, "tray-gone"), timeout=20_000)  # let go...
+    assert standby.state() is QProcess.ProcessState.Running  # ...but shown: not cut off
+    assert made._window_processes == {standby: True}
+    made.shutdown()  # quitting the app still closes it
+    assert standby.state() is QProcess.ProcessState.NotRunning
+
+
+def test_a_click_while_the_waiting_window_starts_is_passed_on_to_it(qtbot, tmp_path):
     made = ready_app(tmp_path)
     made.keep_window_ready()
     standby, _asked = only_process(made)
     qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
-    made.open_window()  # shown now: the reader is not cut off by turning it off
-    with qtbot.assertNotEmitted(standby.finished, wait=300):
-        made._save_settings(Settings(window_ready=False))
-    assert made._window_processes == {standby: True}
-    assert standby.state() is QProcess.ProcessState.Running
-    made.shutdown()  # quitting the app still closes it
-    assert standby.state() is QProcess.ProcessState.NotRunning
+    # As when the click came a moment before the waiting one listened: a second process
+    # starts, finds it, passes the request on and ends.
+    made._start_window(asked=True)
+    qtbot.waitUntil(lambda: len(made._window_processes) == 1, timeout=20_000)
+    assert made._window_processes == {standby: True}  # it shows the window now
+    made.shutdown()
+
+
+def test_where_a_window_cannot_see_the_tray_go_none_is_kept_waiting(qtbot, tmp_path, monkeypatch):
+    import posture_app.ui.app as ui_app
+
+    monkeypatch.setattr(ui_app, "WINDOW_WATCHES_TRAY", False)  # as on Windows
+    made = ready_app(tmp_path)
+    made.start()
+    for window in list(made._windows.values()):
+        window.close()
+    assert not made.ready_timer.isActive()
+    made.keep_window_ready()
+    assert not made._window_processes
+    made.prepare_window()  # the menu still gets one ready, for 5 minutes
+    process, _asked = only_process(made)
+    assert "--hidden" in process.arguments()
+    made.shutdown()
 
 
 def test_a_window_started_unasked_fails_quietly(qtbot, tmp_path, monkeypatch):

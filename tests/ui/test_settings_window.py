@@ -566,6 +566,22 @@ def test_keeping_the_window_ready_says_what_it_costs_before_it_is_ticked(open_wi
     assert len({f for found in figures.values() for f in found}) == 1, figures
 
 
+def test_where_a_window_cannot_wait_safely_the_box_is_not_offered(open_window, monkeypatch):
+    import posture_app.ui.settings_window as module
+
+    monkeypatch.setattr(module, "WINDOW_WATCHES_TRAY", False)  # as on Windows
+    opened = open_window(Settings(window_ready=True), shown=True)
+    sections = opened.child(QListWidget, "sections")
+    sections.setCurrentItem(sections.findItems("Behaviour", Qt.MatchFlag.MatchExactly)[0])
+    assert not opened.check("window_ready").isVisible()
+    assert not opened.child(QLabel, "window_ready_cost").isVisible()
+    assert opened.check("sound").isVisible()
+    emitted = []
+    opened.window.saved.connect(emitted.append)
+    opened.button("save").click()
+    assert emitted[0].window_ready is True  # kept as it was, for another computer
+
+
 def test_spin_box_ranges_are_the_settings_ranges(open_window):
     opened = open_window()
     spins = opened.window.findChildren(QSpinBox)

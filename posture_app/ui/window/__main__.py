@@ -18,9 +18,10 @@
                          milliseconds from process start to that paint (also when
                          $POSTURE_APP_QUIT_AFTER_SHOW is set to anything but "" or "0")
     --print-paints       print, on stdout, "ready T" once a --hidden or --standby window is
-                         ready, "shown T" after the first paint each time the window is shown
-                         and "closed T" when it closes (T: seconds on CLOCK_MONOTONIC, which
-                         other processes read too)
+                         ready, "shown T" after the first paint each time the window is shown,
+                         "closed T" when it closes and "tray-gone T" when --with-tray sees
+                         the tray go (T: seconds on CLOCK_MONOTONIC, which other processes
+                         read too)
 
 Bad arguments and a database that cannot be opened give one line on stderr and exit status 2.
 Qt is imported only after the arguments are read, and each tab's view only when it is shown.
@@ -266,7 +267,7 @@ def _show(
     from PySide6.QtCore import QTimer
 
     from posture_app.core.settings import SettingsError, load_settings
-    from posture_app.ui import freeze_startup_objects
+    from posture_app.ui import WINDOW_WATCHES_TRAY, freeze_startup_objects
     from posture_app.ui.window.host import WindowHost
 
     def reread() -> Settings | None:
@@ -279,8 +280,8 @@ def _show(
     host = WindowHost(window, linger_s=args.linger, settings=reread, single=single, parent=qapp)
     if args.print_paints:
         _print_paints(qapp, host)
-    if args.with_tray and os.name == "posix":
-        _watch_tray(qapp, host)
+    if args.with_tray and WINDOW_WATCHES_TRAY:
+        _watch_tray(qapp, host, args.print_paints)
     if args.waits:
         host.wait_hidden(limited=not args.standby)
         freeze_startup_objects()  # ready: what exists now lives as long as the window does
@@ -294,10 +295,10 @@ def _show(
     return qapp.exec()
 
 
-def _watch_tray(qapp: QApplication, host: WindowHost) -> None:
+def _watch_tray(qapp: QApplication, host: WindowHost, print_paints: bool) -> None:
     """Tell the host when standard input closes: the tray app that started this process, and
-    holds the pipe's other end, has ended. Nothing is read while it runs (it writes nothing),
-    so waiting costs no wake-ups."""
+    holds the pipe's other end, has ended (with --print-paints, print "tray-gone T" then).
+    Nothing is read while it runs (it writes nothing), so waiting costs no wake-ups."""
     from PySide6.QtCore import QSocketNotifier
 
     notifier = QSocketNotifier(0, QSocketNotifier.Type.Read, qapp)
@@ -309,6 +310,8 @@ def _watch_tray(qapp: QApplication, host: WindowHost) -> None:
             closed = True
         if closed:
             notifier.setEnabled(False)
+            if print_paints:
+                _print_moment("tray-gone")
             host.tray_gone()
 
     notifier.activated.connect(readable)

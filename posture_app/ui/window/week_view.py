@@ -7,8 +7,8 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QPalette, QResizeEvent
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -245,6 +245,9 @@ class Headline(QWidget):
 class EmptyNote(QLabel):
     """A short, friendly note shown instead of empty charts."""
 
+    #: The note has been painted (the window is on the screen, or drawn off it).
+    painted = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
@@ -260,6 +263,11 @@ class EmptyNote(QLabel):
             "The charts fill in while posture-app runs in the tray: it notes how long you sit, "
             "the breaks you take and the water you log.\n\n" + HOW_TO_LOG
         )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint, then say so."""
+        super().paintEvent(event)
+        self.painted.emit()
 
 
 class ChartPages(QStackedWidget):
@@ -306,6 +314,7 @@ class ChartPages(QStackedWidget):
         self._later_timer.setSingleShot(True)
         self._later_timer.setInterval(0)
         self._later_timer.timeout.connect(self._build_later)
+        self.empty.painted.connect(self._start_later)
 
     def show_charts(self, specs: tuple[Chart, ...]) -> None:
         """Show these charts, updating the chart widgets in place when there are some."""
@@ -320,6 +329,13 @@ class ChartPages(QStackedWidget):
     def _build(self, specs: tuple[Chart, ...]) -> None:
         self.charts = [ChartWidget(spec) for spec in specs]
         self._arrange()
+
+    def _start_later(self) -> None:
+        """The empty note is on the screen: build the charts put off by show_empty at the
+        next idle turn. Not sooner: a window opened on an empty week would paint that much
+        later (the event loop's first turn comes before the window's first paint)."""
+        if self._later is not None and not self._later_timer.isActive():
+            self._later_timer.start()
 
     def _build_later(self) -> None:
         """Build the charts put off by show_empty, unless they were built meanwhile."""
@@ -367,15 +383,15 @@ class ChartPages(QStackedWidget):
     ) -> None:
         """Show the empty note instead of the charts.
 
-        `charts()`, if given and none are built yet, are built out of sight once the event loop
-        is idle: building four charts takes longer than a week switch may, and the first week
-        with data (the one before an empty Monday's, say) should not wait for it.
+        `charts()`, if given and none are built yet, are built out of sight once the note has
+        been painted and the event loop is idle: building four charts takes longer than a week
+        switch may, and the first week with data (the one before an empty Monday's, say)
+        should not wait for it.
         """
         self.empty.show_text(first_line)
         self.setCurrentWidget(self.empty)
         if charts is not None and not self.charts:
             self._later = charts
-            self._later_timer.start()
 
     def showing_empty(self) -> bool:
         """Whether the empty note is shown."""

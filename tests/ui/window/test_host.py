@@ -300,3 +300,20 @@ def test_a_window_process_kept_ready_goes_when_its_tray_does(tmp_path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=60)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="--with-tray watches a pipe: POSIX only")
+def test_a_shown_window_stays_when_its_tray_goes(tmp_path) -> None:
+    process = start_window(tmp_path, "--standby", "--with-tray", "--print-paints")
+    try:
+        assert process.stdout is not None
+        assert process.stdin is not None
+        assert process.stdout.readline().split()[0] == "ready"
+        assert SingleInstance(tmp_path / "data" / "window").ask_running()
+        assert process.stdout.readline().split()[0] == "shown"
+        process.stdin.close()
+        assert process.stdout.readline().split()[0] == "tray-gone"
+        assert process.poll() is None  # the reader is not cut off
+    finally:
+        process.terminate()
+        process.wait(timeout=60)

@@ -236,6 +236,20 @@ def test_an_empty_week_builds_the_charts_out_of_sight_once_idle(qtbot) -> None:
     assert view.charts[0].plotted()["Sitting"][0] == hours(412)
 
 
+def test_an_empty_week_builds_no_charts_before_it_has_been_painted(qtbot) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    view = WeekView()
+    qtbot.addWidget(view)
+    before = summary(this_week(), None)
+    view.show_week(empty_week(), GOALS, week_before=lambda: before)
+    for _ in range(3):  # idle turns: not one of them may build them while nothing is shown
+        QCoreApplication.processEvents()
+    assert view.charts == []  # a window opening on an empty week paints first
+    view.show()
+    qtbot.waitUntil(lambda: len(view.charts) == 4)
+
+
 def test_on_an_empty_monday_the_charts_get_ready_with_the_week_before(qtbot) -> None:
     view = WeekView()
     qtbot.addWidget(view)
