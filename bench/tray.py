@@ -1609,7 +1609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--idle", type=float, default=60, help="s of idle measured after it")
     p.add_argument("--stagger", type=float, default=65, help="s between full-run starts")
     p.add_argument("--sequential", action="store_true", help="no overlap between full runs")
-    p.add_argument("--extra-startups", type=int, default=2, help="startup-only rounds")
+    p.add_argument("--extra-startups", type=int, default=10, help="startup-only rounds (10)")
     p.add_argument("--pyc-rounds", type=int, default=3, help="startups with bytecode cached")
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     a = p.parse_args(args_list)
