@@ -50,12 +50,6 @@ def _log_warnings_to_stderr() -> None:
 
 def _gui(basedir: str | None) -> int:
     """Start the tray app (Qt is imported only here, so headless commands stay fast)."""
-    import gc
-
-    # No collections until the app has started (posture_app.ui.app._run_app switches them on
-    # again): a start makes almost no cyclic garbage, but each collection walks every object
-    # made so far, the modules' too.
-    gc.disable()
     paths = resolve_paths(basedir)
     from posture_app.ui import quiet_pyside_imports
 

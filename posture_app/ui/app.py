@@ -469,18 +469,8 @@ def _run_app(qapp: QApplication, paths: Paths, single: SingleInstance) -> int:
     single.show_requested.connect(app.show_requested)
     quit_on_signals(qapp)
     app.start()
-    collect_again()
     log.info("started at %s", datetime.now().astimezone().isoformat(timespec="seconds"))
     return qapp.exec()
-
-
-def collect_again() -> None:
-    """Collect the start's garbage once and switch the collector on again (the start switched
-    it off: posture_app.app._gui)."""
-    import gc
-
-    gc.collect()
-    gc.enable()
 
 
 def quit_on_signals(qapp: QApplication) -> bool:

@@ -104,33 +104,6 @@ def test_the_log_is_readable_by_the_user_only(paths, monkeypatch):
     assert "a line" in paths.log_file.read_text()
 
 
-def test_the_tray_app_starts_without_collections_then_collects_again(tmp_path):
-    import subprocess
-    import sys
-
-    code = (
-        "import gc, sys\n"
-        "from PySide6.QtCore import QTimer\n"
-        "from PySide6.QtWidgets import QApplication\n"
-        "import posture_app.ui.app as ui_app\n"
-        "from posture_app.app import main\n"
-        "started = ui_app.App.start\n"
-        "def start(self):\n"
-        "    print('starting', gc.isenabled())\n"
-        "    started(self)\n"
-        "    QTimer.singleShot(0, lambda: (print('running', gc.isenabled()), QApplication.quit()))\n"
-        "ui_app.App.start = start\n"
-        "sys.exit(main(['--basedir', sys.argv[1]]))\n"
-    )
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "base")],
-        capture_output=True, text=True, timeout=60, env=env, cwd=Path(__file__).parents[2],
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["starting", "False", "running", "True"]
-
-
 def test_the_window_shows_fresh_numbers_when_reopened(app):
     app.start()
     app._windows["welcome"].close()
