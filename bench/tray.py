@@ -371,7 +371,10 @@ class Desktop:
 
     def start(self) -> None:
         xvfb = subprocess.Popen(
-            ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+            # -noreset: no server reset when the last client leaves (a client connecting
+            # during one is refused).
+            ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp",
+             "-noreset"],
             stdout=subprocess.PIPE, stderr=self._log("xvfb.log"),
         )  # fmt: skip
         self._procs.append(xvfb)

@@ -101,6 +101,29 @@ def _x_answers(display: str) -> bool:
     return asked.returncode == 0
 
 
+def _tray_owned(display: str) -> bool:
+    """Whether a tray host owns the system tray selection on `display` (Xlib through ctypes):
+    an app started before that finds no tray and opens its window instead."""
+    import ctypes
+
+    x11 = ctypes.CDLL("libX11.so.6")
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XGetSelectionOwner.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    x11.XGetSelectionOwner.restype = ctypes.c_ulong
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    connection = x11.XOpenDisplay(display.encode())
+    if not connection:
+        return False
+    try:
+        atom = x11.XInternAtom(connection, b"_NET_SYSTEM_TRAY_S0", 0)
+        return bool(x11.XGetSelectionOwner(connection, atom))
+    finally:
+        x11.XCloseDisplay(connection)
+
+
 def _free_display() -> int:
     for n in range(90, 200):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
@@ -113,7 +136,11 @@ def desktop() -> Iterator[Desktop]:
     n = _free_display()
     display = f":{n}"
     procs: list[subprocess.Popen[bytes]] = []
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+    # -noreset: by default Xvfb resets when its last client leaves, and a client that connects
+    # during the reset is refused (trayer: "cannot open display", after the check below left).
+    xvfb = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"]
+    )
     procs.append(xvfb)
     bus = None
     try:
@@ -138,6 +165,8 @@ def desktop() -> Iterator[Desktop]:
             env=env,
         )  # fmt: skip
         procs.append(trayer)
+        # trayer takes the tray a moment after it starts; an app started sooner sees none.
+        wait_for("the tray host", lambda: _tray_owned(display), 20)
         yield Desktop(display, env)
     finally:
         for proc in reversed(procs):
