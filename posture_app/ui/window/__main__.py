@@ -35,12 +35,14 @@ import time
 # the process started.
 _IMPORTED = time.perf_counter()
 
-import gc  # noqa: E402
+if __name__ == "__main__":  # run, not imported (tests and the bench import it)
+    import gc
 
-# No collections while starting: a start makes almost no cyclic garbage, but each collection
-# walks every object made so far, the modules' too (about 4% of a start's CPU time).
-# freeze_startup_objects() switches the collector on again once the window is ready or open.
-gc.disable()
+    # No collections while starting: a start makes almost no cyclic garbage, but each
+    # collection walks every object made so far, the modules' too (about 4% of a start's CPU
+    # time). freeze_startup_objects() switches the collector on again once the window is ready
+    # or open.
+    gc.disable()
 
 import argparse  # noqa: E402 - after the start time on purpose
 import os  # noqa: E402

@@ -776,6 +776,24 @@ def test_a_database_from_a_newer_version_gives_one_line_and_status_2(tmp_path) -
     assert done.stderr.startswith(f"posture-app window: {data / 'posture.sqlite3'}: ")
 
 
+def test_the_window_module_stops_collections_only_when_run() -> None:
+    code = (
+        "import gc, runpy, sys\n"
+        "import posture_app.ui.window.__main__\n"
+        "print(gc.isenabled())\n"  # imported (tests, the bench): left alone
+        "sys.argv = ['x', '--week', 'soon']\n"  # run: a bad argument, before any window
+        "try:\n"
+        "    runpy.run_module('posture_app.ui.window', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.isenabled())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert done.stdout.split() == ["True", "False"], done.stderr
+
+
 def test_the_chart_library_loads_only_with_a_tab_that_draws_charts() -> None:
     code = (
         "import sys; from PySide6.QtWidgets import QApplication; app = QApplication([]); "
