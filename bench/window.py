@@ -499,24 +499,40 @@ def alive(pid: int) -> bool:
         return False
 
 
-def tray_memory(
-    data: Path, settle: float, window_settle: float, after: float, cycles: int
-) -> TrayMemory:
-    res = TrayMemory()
-    # The closed window's process stays BENCH_LINGER_S, not 5 minutes (the tray passes its
-    # environment on), so that each cycle reads the tray's memory after it has gone.
-    with desktop("window", {"POSTURE_APP_WINDOW_LINGER": str(BENCH_LINGER_S)}) as d:
+@dataclass
+class TrayRun:
+    """The real tray app, started on its own desktop by running_tray()."""
+
+    d: Desktop
+    base: Path
+    proc: subprocess.Popen[bytes]
+    watcher: subprocess.Popen[str]
+    icon_id: int
+    t0: float  # monotonic, just before the spawn
+    #: The app's log, last lines, read once it has been stopped.
+    log_lines: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def running_tray(
+    data: Path, name: str, settings_json: str, env: dict[str, str | None] | None = None
+) -> Iterator[TrayRun]:
+    """`main.py --basedir COPY` on a desktop of its own, with a copy of the data set, a
+    state.json saying the user was welcomed and these settings, until its icon is embedded;
+    stopped (and its log read) when the block ends. RuntimeError if the tray or icon fails."""
+    with desktop(name, env or {}) as d:
         base = d.workdir / "base"
         shutil.copytree(data / "data", base / "data")
         (base / "config").mkdir(parents=True)
         (base / "config" / "state.json").write_text(STATE_JSON)
-        (base / "config" / "settings.json").write_text(QUIET_SETTINGS)
+        (base / "config" / "settings.json").write_text(settings_json)
         watcher = subprocess.Popen(
             [sys.executable, str(BENCH / "tray.py"), "_watch", d.display, "60"],
             stdout=subprocess.PIPE, text=True, env=d.env,
         )  # fmt: skip
         err = (d.workdir / "app.err").open("wb")
         proc: subprocess.Popen[bytes] | None = None
+        run: TrayRun | None = None
         try:
             assert watcher.stdout is not None
             ready = watcher.stdout.readline().strip()
@@ -530,30 +546,49 @@ def tray_memory(
             icon = watcher.stdout.readline().split()
             if not icon or icon[0] != "icon":
                 raise RuntimeError(f"no tray icon ({' '.join(icon)}): {d.tail('app.err')}")
-            icon_id = int(icon[2], 16)
-            while time.monotonic() < t0 + settle:
-                time.sleep(0.2)
-            res.before = samples(proc.pid, t0)
-            own = {os.getpid(), proc.pid, watcher.pid, *d.pids}
-            res.sharers_before = foreign_sharers(read_smaps_by_file(proc.pid), own)
-
-            for cycle in range(1, cycles + 1):
-                log(f"cycle {cycle}: a second launch asks the running app for its window")
-                open_and_close(res, d, proc, base, icon_id, t0, window_settle, after)
-            res.sharers_after = foreign_sharers(read_smaps_by_file(proc.pid), own)
-        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-            res.error = str(exc) or type(exc).__name__
+            run = TrayRun(d, base, proc, watcher, int(icon[2], 16), t0)
+            yield run
         finally:
-            if res.window_pid and alive(res.window_pid):
-                with suppress(ProcessLookupError):
-                    os.kill(res.window_pid, 15)
             if proc is not None:
                 stop_process(proc)
             stop_process(watcher)
             err.close()
-            with suppress(OSError):
-                text = (base / "logs" / "posture-app.log").read_text(errors="replace")
-                res.log_lines = text.splitlines()[-12:]
+            if run is not None:
+                with suppress(OSError):
+                    text = (base / "logs" / "posture-app.log").read_text(errors="replace")
+                    run.log_lines = text.splitlines()[-12:]
+
+
+def tray_memory(
+    data: Path, settle: float, window_settle: float, after: float, cycles: int
+) -> TrayMemory:
+    res = TrayMemory()
+    run: TrayRun | None = None
+    # The closed window's process stays BENCH_LINGER_S, not 5 minutes (the tray passes its
+    # environment on), so that each cycle reads the tray's memory after it has gone.
+    linger: dict[str, str | None] = {"POSTURE_APP_WINDOW_LINGER": str(BENCH_LINGER_S)}
+    try:
+        with running_tray(data, "window", QUIET_SETTINGS, linger) as run:
+            try:
+                d, proc, t0 = run.d, run.proc, run.t0
+                while time.monotonic() < t0 + settle:
+                    time.sleep(0.2)
+                res.before = samples(proc.pid, t0)
+                own = {os.getpid(), proc.pid, run.watcher.pid, *d.pids}
+                res.sharers_before = foreign_sharers(read_smaps_by_file(proc.pid), own)
+
+                for cycle in range(1, cycles + 1):
+                    log(f"cycle {cycle}: a second launch asks the running app for its window")
+                    open_and_close(res, d, proc, run.base, run.icon_id, t0, window_settle, after)
+                res.sharers_after = foreign_sharers(read_smaps_by_file(proc.pid), own)
+            finally:
+                if res.window_pid and alive(res.window_pid):
+                    with suppress(ProcessLookupError):
+                        os.kill(res.window_pid, 15)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        res.error = str(exc) or type(exc).__name__
+    if run is not None:
+        res.log_lines = run.log_lines
     return res
 
 
@@ -652,31 +687,9 @@ def kept_ready(data: Path, settle: float, idle: float) -> KeptReady:
     """The tray app with the window kept ready: its memory and the waiting process's, the
     waiting process's wake-ups while idle, and that a second launch's window comes from it."""
     res = KeptReady()
-    with desktop("ready") as d:
-        base = d.workdir / "base"
-        shutil.copytree(data / "data", base / "data")
-        (base / "config").mkdir(parents=True)
-        (base / "config" / "state.json").write_text(STATE_JSON)
-        (base / "config" / "settings.json").write_text(READY_SETTINGS)
-        watcher = subprocess.Popen(
-            [sys.executable, str(BENCH / "tray.py"), "_watch", d.display, "60"],
-            stdout=subprocess.PIPE, text=True, env=d.env,
-        )  # fmt: skip
-        err = (d.workdir / "app.err").open("wb")
-        proc: subprocess.Popen[bytes] | None = None
-        try:
-            assert watcher.stdout is not None
-            ready = watcher.stdout.readline().strip()
-            if not ready.startswith("ready"):
-                raise RuntimeError(f"tray not ready ({ready}): {d.tail('trayer.log')}")
-            t0 = time.monotonic()
-            proc = subprocess.Popen(
-                [sys.executable, str(REPO / "main.py"), "--basedir", str(base)],
-                env=d.env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err,
-            )  # fmt: skip
-            icon = watcher.stdout.readline().split()
-            if not icon or icon[0] != "icon":
-                raise RuntimeError(f"no tray icon ({' '.join(icon)}): {d.tail('app.err')}")
+    try:
+        with running_tray(data, "ready", READY_SETTINGS) as run:
+            d, base, t0 = run.d, run.base, run.t0
             while res.standby_pid is None and time.monotonic() < t0 + READY_DELAY_S + 30:
                 res.standby_pid = window_process(base)
                 time.sleep(0.1)
@@ -684,7 +697,7 @@ def kept_ready(data: Path, settle: float, idle: float) -> KeptReady:
                 raise RuntimeError(f"no window process kept ready: {d.tail('app.err')}")
             res.standby_after_s = time.monotonic() - t0
             time.sleep(settle)
-            res.tray = samples(proc.pid, t0)
+            res.tray = samples(run.proc.pid, t0)
             res.standby = samples(res.standby_pid, t0)
             before = read_counters(res.standby_pid)
             time.sleep(idle)
@@ -698,7 +711,7 @@ def kept_ready(data: Path, settle: float, idle: float) -> KeptReady:
             )  # fmt: skip
             t_open = time.monotonic()
             while not res.opened_by and time.monotonic() < t_open + 30:
-                if any(int(wid) != int(icon[2], 16) for wid, _ in visible_windows(d)):
+                if any(int(wid) != run.icon_id for wid, _ in visible_windows(d)):
                     pid = window_process(base)
                     res.opened_by = (
                         "the process kept ready" if pid == res.standby_pid else f"pid {pid}"
@@ -707,13 +720,8 @@ def kept_ready(data: Path, settle: float, idle: float) -> KeptReady:
                     time.sleep(0.05)
             if not res.opened_by:
                 raise RuntimeError("no window opened after the second launch")
-        except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
-            res.error = str(exc) or type(exc).__name__
-        finally:
-            if proc is not None:
-                stop_process(proc)
-            stop_process(watcher)
-            err.close()
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        res.error = str(exc) or type(exc).__name__
     return res
 
 
