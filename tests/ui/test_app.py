@@ -389,6 +389,23 @@ def only_process(made: App) -> tuple[QProcess, bool]:
     return process, asked
 
 
+def kept_waiting(made: App) -> QProcess:
+    """The one window process `made` runs, started to wait (--standby), unasked."""
+    process, asked = only_process(made)
+    assert "--standby" in process.arguments()
+    assert not asked
+    return process
+
+
+def waiting_window(qtbot, made: App) -> QProcess:
+    """Have `made` keep a window ready, and wait until that process listens."""
+    made.keep_window_ready()
+    process, asked = only_process(made)
+    assert not asked
+    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    return process
+
+
 def test_with_the_setting_a_window_waits_from_soon_after_the_start(qtbot, tmp_path):
     made = ready_app(tmp_path)
     made.start()
@@ -409,15 +426,23 @@ def test_with_the_setting_a_window_waits_from_soon_after_the_start(qtbot, tmp_pa
     assert not made._window_processes
 
 
-def test_without_the_setting_nothing_waits(qtbot, tmp_path):
-    made = ready_app(tmp_path, ready=False)
+@pytest.mark.parametrize(
+    ("ready", "watches"),
+    [(False, True), (True, False)],
+    ids=["setting off", "where a window cannot see the tray go (Windows)"],
+)
+def test_nothing_waits(qtbot, tmp_path, monkeypatch, ready, watches):
+    import posture_app.ui.app as ui_app
+
+    monkeypatch.setattr(ui_app, "WINDOW_WATCHES_TRAY", watches)
+    made = ready_app(tmp_path, ready=ready)
     made.start()
     for window in list(made._windows.values()):
         window.close()
     assert not made.ready_timer.isActive()
     made.keep_window_ready()
     assert not made._window_processes
-    made.prepare_window()  # the menu: ready for a while only
+    made.prepare_window()  # the menu still gets one ready, for 5 minutes
     process, _asked = only_process(made)
     assert "--hidden" in process.arguments()
     made.shutdown()
@@ -433,9 +458,7 @@ def test_a_window_process_that_ends_is_followed_by_one_kept_ready(qtbot, tmp_pat
     first, asked = only_process(made)
     assert asked
     qtbot.waitUntil(lambda: first not in made._window_processes, timeout=20_000)
-    standby, asked = only_process(made)
-    assert "--standby" in standby.arguments()
-    assert not asked
+    kept_waiting(made)
     made.shutdown()
 
 
@@ -448,17 +471,13 @@ def test_one_ready_for_the_menu_is_followed_by_one_kept_ready(qtbot, tmp_path):
     assert only_process(made)[0] is hidden
     hidden.closeWriteChannel()  # its 5 minutes are over (it ends the same way)
     qtbot.waitUntil(lambda: hidden not in made._window_processes, timeout=20_000)
-    standby, asked = only_process(made)
-    assert "--standby" in standby.arguments()
-    assert not asked
+    kept_waiting(made)
     made.shutdown()
 
 
 def test_one_kept_ready_and_used_is_followed_by_a_fresh_one(qtbot, tmp_path):
     made = ready_app(tmp_path)
-    made.keep_window_ready()
-    used, _asked = only_process(made)
-    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    used = waiting_window(qtbot, made)
     made.open_window()
     # Closed, and its 5 minutes over, it ends with status 0. A window cannot be closed from
     # here, so: ended without telling, then told it ended with 0.
@@ -467,18 +486,13 @@ def test_one_kept_ready_and_used_is_followed_by_a_fresh_one(qtbot, tmp_path):
     assert used.waitForFinished(20_000)
     used.blockSignals(False)
     used.finished.emit(0, QProcess.ExitStatus.NormalExit)
-    fresh, asked = only_process(made)
-    assert fresh is not used
-    assert "--standby" in fresh.arguments()
-    assert not asked
+    assert kept_waiting(made) is not used
     made.shutdown()
 
 
 def test_one_kept_ready_that_ends_unasked_is_not_started_again(qtbot, tmp_path):
     made = ready_app(tmp_path)
-    made.keep_window_ready()
-    standby, _asked = only_process(made)
-    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    standby = waiting_window(qtbot, made)
     standby.closeWriteChannel()  # it ends by itself, unasked (no loop of starts follows)
     qtbot.waitUntil(lambda: not made._window_processes, timeout=20_000)
     made.shutdown()
@@ -522,31 +536,12 @@ def test_turned_off_a_window_in_use_is_left_to_close(qtbot, tmp_path):
 
 def test_a_click_while_the_waiting_window_starts_is_passed_on_to_it(qtbot, tmp_path):
     made = ready_app(tmp_path)
-    made.keep_window_ready()
-    standby, _asked = only_process(made)
-    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
+    standby = waiting_window(qtbot, made)
     # As when the click came a moment before the waiting one listened: a second process
     # starts, finds it, passes the request on and ends.
     made._start_window(asked=True)
     qtbot.waitUntil(lambda: len(made._window_processes) == 1, timeout=20_000)
     assert made._window_processes == {standby: True}  # it shows the window now
-    made.shutdown()
-
-
-def test_where_a_window_cannot_see_the_tray_go_none_is_kept_waiting(qtbot, tmp_path, monkeypatch):
-    import posture_app.ui.app as ui_app
-
-    monkeypatch.setattr(ui_app, "WINDOW_WATCHES_TRAY", False)  # as on Windows
-    made = ready_app(tmp_path)
-    made.start()
-    for window in list(made._windows.values()):
-        window.close()
-    assert not made.ready_timer.isActive()
-    made.keep_window_ready()
-    assert not made._window_processes
-    made.prepare_window()  # the menu still gets one ready, for 5 minutes
-    process, _asked = only_process(made)
-    assert "--hidden" in process.arguments()
     made.shutdown()
 
 

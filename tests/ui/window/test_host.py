@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -284,18 +285,16 @@ def test_a_hidden_window_process_shows_when_asked(tmp_path) -> None:
         process.wait(timeout=60)
 
 
-@pytest.mark.skipif(os.name != "posix", reason="--with-tray watches a pipe: POSIX only")
-def test_a_window_process_kept_ready_goes_when_its_tray_does(tmp_path) -> None:
+@contextmanager
+def waiting_with_a_tray(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """A window process as the tray keeps one ready (--standby --with-tray), once ready."""
     process = start_window(tmp_path, "--standby", "--with-tray", "--print-paints")
     try:
         assert process.stdout is not None
         assert process.stdin is not None
         ready = process.stdout.readline().split()
         assert ready[0] == "ready", process.stderr.read() if process.stderr else ""
-        assert SingleInstance(tmp_path / "data" / "window").is_running()
-        process.stdin.close()  # as when the tray app ends, even killed
-        assert process.wait(timeout=60) == 0
-        assert not SingleInstance(tmp_path / "data" / "window").is_running()
+        yield process
     finally:
         if process.poll() is None:
             process.kill()
@@ -303,17 +302,19 @@ def test_a_window_process_kept_ready_goes_when_its_tray_does(tmp_path) -> None:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="--with-tray watches a pipe: POSIX only")
+def test_a_window_process_kept_ready_goes_when_its_tray_does(tmp_path) -> None:
+    with waiting_with_a_tray(tmp_path) as process:
+        assert SingleInstance(tmp_path / "data" / "window").is_running()
+        process.stdin.close()  # as when the tray app ends, even killed
+        assert process.wait(timeout=60) == 0
+        assert not SingleInstance(tmp_path / "data" / "window").is_running()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="--with-tray watches a pipe: POSIX only")
 def test_a_shown_window_stays_when_its_tray_goes(tmp_path) -> None:
-    process = start_window(tmp_path, "--standby", "--with-tray", "--print-paints")
-    try:
-        assert process.stdout is not None
-        assert process.stdin is not None
-        assert process.stdout.readline().split()[0] == "ready"
+    with waiting_with_a_tray(tmp_path) as process:
         assert SingleInstance(tmp_path / "data" / "window").ask_running()
         assert process.stdout.readline().split()[0] == "shown"
         process.stdin.close()
         assert process.stdout.readline().split()[0] == "tray-gone"
         assert process.poll() is None  # the reader is not cut off
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
