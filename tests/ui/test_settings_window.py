@@ -533,10 +533,13 @@ def test_tooltips_use_the_docs_words_and_ranges(open_window):
     assert "millilitres" in opened.spin("glass_ml").toolTip()
 
 
-def test_keeping_the_window_ready_says_what_it_costs_before_it_is_ticked(open_window):
+def test_keeping_the_window_ready_says_what_it_costs_before_it_is_ticked(open_window, monkeypatch):
     import re
     from pathlib import Path
 
+    import posture_app.ui.settings_window as module
+
+    monkeypatch.setattr(module, "WINDOW_WATCHES_TRAY", True)  # where it is offered (POSIX)
     opened = open_window(shown=True)
     sections = opened.child(QListWidget, "sections")
     sections.setCurrentItem(sections.findItems("Behaviour", Qt.MatchFlag.MatchExactly)[0])
