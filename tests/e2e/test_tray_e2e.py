@@ -14,6 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -69,6 +70,7 @@ class Desktop:
     def __init__(self, display: str, env: dict[str, str]) -> None:
         self.display = display
         self.env = env
+        self.fidget: Fidget | None = None
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=30)
@@ -90,6 +92,29 @@ class Desktop:
         env = {**self.env, "QT_QPA_PLATFORM": "xcb"}
         subprocess.run([sys.executable, "-c", grab, str(out)], env=env, check=True, timeout=30)
         return out
+
+
+class Fidget:
+    """A user at the computer: the mouse moves a little every 0.2 s (real X input, which the
+    app reads as idle time) until stopped. The app counts a start as "input ongoing" only if
+    the last input was under a second ago (scheduler.INPUT_ONGOING); else the minute until its
+    next reading counts as idle, and with this test's 1-minute natural break that is a break."""
+
+    def __init__(self, desktop: Desktop) -> None:
+        self._desktop = desktop
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):  # real-time ok: a user's hand, in a real X server
+            self._desktop.move_mouse()
 
 
 def _x_answers(display: str) -> bool:
@@ -193,6 +218,9 @@ def app(desktop: Desktop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     }
     (config / "settings.json").write_text(json.dumps(settings))
     log = (base / "app.out").open("w")
+    fidget = desktop.fidget = Fidget(desktop)  # at the computer from before the start
+    fidget.start()
+    desktop.move_mouse()
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "--basedir", str(base)],
         env=desktop.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
@@ -200,6 +228,7 @@ def app(desktop: Desktop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     try:
         yield base
     finally:
+        fidget.stop()
         proc.terminate()  # no Quit from the menu: the window's process is ours to end
         proc.wait(timeout=20)
         for pid in window_processes(base):
@@ -264,6 +293,8 @@ def test_a_day_in_the_tray(desktop: Desktop, app: Path) -> None:
     assert ("stretch", "done") in done
 
     # Away for more than a minute (no input at all), then back: a natural break.
+    assert desktop.fidget is not None
+    desktop.fidget.stop()
     before = len(db_rows(app, "SELECT uuid FROM sessions"))
     time.sleep(75)  # real-time ok: the X server's idle time has to reach the natural break
     desktop.move_mouse()
