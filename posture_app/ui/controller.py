@@ -3,8 +3,9 @@
 It reads the platform (idle seconds, lock, full screen), ticks the scheduler, stores what it
 reports, and tells the UI through signals. It does not poll every second: it sleeps until the
 scheduler's next deadline, waking at a modest rate only to notice that the user stopped or came
-back (`ACTIVE_POLL` while input is arriving, `AWAY_POLL` while away). The open session is saved
-whenever it changed, so a crash loses at most one poll interval.
+back (`ACTIVE_POLL` while input is arriving, or half the natural break if that is shorter;
+`AWAY_POLL` while away). The open session is saved whenever it changed, so a crash loses at
+most one poll interval.
 
 While away, a tick costs one idle reading: the full-screen check is skipped (nothing is shown to
 someone who is not there, and the check is made again with the first input), and nothing is
@@ -145,7 +146,15 @@ class Controller(QObject):
 
     def _arm(self) -> None:
         snap = self._scheduler.snapshot()
-        poll = ACTIVE_POLL if snap.presence is Presence.PRESENT else AWAY_POLL
+        if snap.presence is Presence.PRESENT:
+            # At least two readings per natural break: a reading only gives the last input, so
+            # after one that found no input arriving the core counts the time to the next as
+            # idle, and a gap as long as the natural break (1 minute at the least) would be
+            # taken for one, though the user worked on.
+            half_break = timedelta(minutes=self._scheduler.settings.natural_break_minutes / 2)
+            poll = min(ACTIVE_POLL, half_break)
+        else:
+            poll = AWAY_POLL
         delay = min(poll, LONGEST_SLEEP)
         wake = self._scheduler.next_wake()
         if wake is not None:

@@ -86,6 +86,34 @@ def test_it_sleeps_until_the_next_deadline_and_polls_modestly(rig):
     assert rig.controller.next_tick_ms <= AWAY_POLL.total_seconds() * 1000 * SLACK
 
 
+def test_a_pause_at_a_reading_is_not_taken_for_a_natural_break(qtbot):
+    """A reading that finds no input arriving (a pause of a few seconds) makes the core count
+    the time to the next reading as idle. With a 1-minute natural break the next reading came
+    at the break's deadline, and a coarse timer 5% late (as Qt's may be) put it past that:
+    a user who worked on was taken to be on a break (seen in the end-to-end test)."""
+    import dataclasses
+
+    clock = FakeClock.at("2026-11-23T09:00")
+    store = Store.in_memory()
+    settings = dataclasses.replace(POSTURE_ONLY, natural_break_minutes=1, posture_minutes=1)
+    idle = FakeIdle(3.0)  # the user paused for 3 s at the start...
+    controller = Controller(
+        clock, Scheduler(clock, settings), store, idle, FakeSession(), FakePresenting()
+    )
+    shown: list[PromptShown] = []
+    controller.prompt_shown.connect(shown.append)
+    controller.start()
+    idle.seconds = 0.2  # ...then works on, without a break
+    while not shown and clock.now().minute < 5:
+        clock.advance(controller.next_tick_ms / 1000 * SLACK)  # as a late timer fires
+        controller.tick()
+    assert [e.prompt.kind for e in shown] == [Kind.POSTURE]
+    assert clock.now() < FakeClock.at("2026-11-23T09:01:30").now()  # not a minute later
+    assert not store.records().natural_breaks
+    controller.shutdown()
+    store.close()
+
+
 def test_start_marks_prompts_a_crash_left_open_as_ignored(rig):
     first = Controller(
         rig.clock,
