@@ -7,6 +7,11 @@ from collections.abc import Sequence
 
 from posture_app.paths import resolve_paths
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from posture_app.paths import Paths
+    from posture_app.ui.forkserver import ForkServer
+
 _BASEDIR = "--basedir"
 
 
@@ -56,4 +61,20 @@ def _gui(basedir: str | None) -> int:
     quiet_pyside_imports()  # first: it keeps PySide6 from reading each module's source
     from posture_app.ui.app import run
 
-    return run(paths)
+    return run(paths, _fork_server(paths))
+
+
+def _fork_server(paths: Paths) -> ForkServer | None:
+    """With the "Keep the window ready" setting, fork the server that starts window processes
+    (posture_app/ui/forkserver.py): now, with the modules imported and before Qt starts."""
+    from posture_app.core.settings import SettingsError, load_settings
+
+    try:  # read only: the app reads it again, and says what is wrong with it
+        settings, _warnings = load_settings(paths.settings_file, read_only=True)
+    except SettingsError:
+        return None
+    if not settings.window_ready:
+        return None
+    from posture_app.ui.forkserver import ForkServer
+
+    return ForkServer.start()

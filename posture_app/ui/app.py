@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from posture_app.core.store import Store, StoreError
 from posture_app.paths import APP_NAME, Paths, resources_dir
 from posture_app.platform.base import Detected
 from posture_app.platform.sound import find_chime
-from posture_app.ui import WINDOW_WATCHES_TRAY, forget_module_sources
+from posture_app.ui import FORKS_WINDOWS, forget_module_sources
 from posture_app.ui.instance import SingleInstance
 from posture_app.ui.logfile import setup_logging
 from posture_app.ui.tray import Tray
@@ -40,17 +41,20 @@ if TYPE_CHECKING:
     # type and enums), and these are not needed for a day in the tray.
     from PySide6.QtCore import QProcess
 
+    from posture_app.ui.forkserver import ForkedProcess, ForkServer
+
+    WindowProcess = QProcess | ForkedProcess
+
 log = logging.getLogger(__name__)
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 RESOURCES = resources_dir()
 #: The app window's own process: `python -m posture_app.ui.window`.
 WINDOW_MODULE = "posture_app.ui.window"
+#: A file for the window processes' --print-paints lines (bench/window.py times opens by them).
+WINDOW_OUTPUT_ENV = "POSTURE_APP_WINDOW_OUTPUT"
 #: How long quitting waits for the window's process to close.
 WINDOW_CLOSE_MS = 2000
-#: With the "Keep the window ready" setting, how long after the start the window's process is
-#: started: a login has enough to do at first, and the tray icon comes first.
-READY_DELAY_MS = 10_000
 
 
 class App(QObject):
@@ -89,19 +93,18 @@ class App(QObject):
         self.state = load_state(self._state_file)
         self.presenter.last_exercise = self.state.last_exercise
         self._windows: dict[str, QWidget] = {}
-        #: Where the window process's output goes, with --print-paints (tests read it; None:
+        #: Where the window process's output goes, with --print-paints (tests and
+        #: bench/window.py read it, the bench through $POSTURE_APP_WINDOW_OUTPUT; None:
         #: nowhere, and nothing printed).
-        self.window_output: Path | None = None
+        output = os.environ.get(WINDOW_OUTPUT_ENV, "")
+        self.window_output: Path | None = Path(output) if output else None
         #: The window's processes this app started, each with whether someone asked to see it
         #: (the others were started ready, when the tray's menu opened).
-        self._window_processes: dict[QProcess, bool] = {}
-        #: The one started to wait all day (the "Keep the window ready" setting), if any.
-        self._standby: QProcess | None = None
+        self._window_processes: dict[WindowProcess, bool] = {}
+        #: With the "Keep the window ready" setting: forks window processes with everything
+        #: imported (run() passes the one forked at the start; None: each starts from scratch).
+        self.fork_server: ForkServer | None = None
         self._quitting = False
-        self.ready_timer = QTimer(self)
-        self.ready_timer.setSingleShot(True)
-        self.ready_timer.setInterval(READY_DELAY_MS)
-        self.ready_timer.timeout.connect(self.keep_window_ready)
         self._wire()
         for note in detected.notes:
             log.info("%s", note)
@@ -161,14 +164,12 @@ class App(QObject):
             )
         if not self.state.welcomed:
             self.show_welcome()
-        if self._keeps_ready:
-            self.ready_timer.start()
         forget_module_sources()
 
     def shutdown(self) -> None:
         """Close the day and the database; remember what the app needs next time."""
         self._quitting = True
-        self.ready_timer.stop()
+        self._end_launcher()
         for process in list(self._window_processes):  # the window goes with the app
             del self._window_processes[process]
             process.terminate()
@@ -232,42 +233,88 @@ class App(QObject):
 
     def prepare_window(self) -> None:
         """Start the window's process, hidden, unless one runs: "Open" will then be quick.
-
-        Unasked, it quits after a few minutes (`python -m posture_app.ui.window --hidden`), or,
-        with the "Keep the window ready" setting, waits as long as it takes (`--standby`).
-        """
+        Unasked, it quits after a few minutes (`python -m posture_app.ui.window --hidden`)."""
         if self._quitting or self._window_processes or self._window_instance().is_running():
             return
         self._start_window(asked=False)
 
-    @property
-    def _keeps_ready(self) -> bool:
-        """The "Keep the window ready" setting, where a waiting window can see the tray go."""
-        return self.settings.window_ready and WINDOW_WATCHES_TRAY
-
     def keep_window_ready(self) -> None:
-        """With the "Keep the window ready" setting, have a window process waiting, hidden:
-        then every open is quick, the first of the day too, for the memory it holds."""
-        if self._keeps_ready:
-            self.prepare_window()
+        """The "Keep the window ready" setting was turned on: have a fork server from now on
+        (forkserver.py), so that every window process starts with everything imported.
+
+        The tray app forks one as it starts, before Qt, when the setting is on (the cheapest
+        kind: it shares the tray's memory). Turned on later, a server is started from scratch
+        instead; it holds more memory until the next start."""
+        if self.settings.window_ready and FORKS_WINDOWS and self.fork_server is None:
+            from posture_app.ui.forkserver import ForkServer
+
+            self.fork_server = ForkServer.spawn()
+
+    def _end_launcher(self) -> None:
+        """The setting is off, or the app quits: end the fork server (windows it started stay)."""
+        server, self.fork_server = self.fork_server, None
+        if server is not None:
+            server.close()
 
     def _window_instance(self) -> SingleInstance:
         return SingleInstance(self.paths.data_dir / "window")
 
     def _start_window(self, *, asked: bool) -> None:
+        # It goes when this app goes, even killed: its standard input is a pipe from here.
+        args = ["--with-tray"]
+        if self.paths.base is not None:
+            args += ["--basedir", str(self.paths.base)]
+        if not asked:
+            args.append("--hidden")
+        if self.window_output is not None:
+            args.append("--print-paints")
+        process: WindowProcess | None = self._fork_window(args)
+        if process is None:
+            process = self._exec_window(args)
+        self._window_processes[process] = asked
+
+    def _fork_window(self, args: list[str]) -> ForkedProcess | None:
+        """The window's process, forked with everything imported (forkserver.py); None if
+        there is no fork server, or it has gone (then it is not asked again)."""
+        if self.fork_server is None:
+            return None
+        from posture_app.ui.forkserver import ForkedProcess
+
+        stdin_r, stdin_w = os.pipe()
+        status_r, status_w = os.pipe()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        if self.window_output is not None:
+            out = os.open(self.window_output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        else:
+            out = os.dup(devnull)
+        try:
+            make_private_dirs(self.paths.log_dir)
+            err = os.open(self._window_errors, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        except OSError as exc:
+            log.warning("the window's errors go nowhere: %s", exc)
+            err = os.dup(devnull)
+        try:
+            pid = self.fork_server.launch(args, [stdin_r, out, err, status_w])
+        except OSError as exc:
+            log.warning("the window launcher failed, starting windows from scratch: %s", exc)
+            self.fork_server = None
+            os.close(stdin_w)
+            os.close(status_r)
+            return None
+        finally:
+            for fd in (stdin_r, out, err, status_w, devnull):
+                os.close(fd)
+        process = ForkedProcess(pid, stdin_w, status_r, self)
+        process.finished.connect(lambda code, p=process: self._window_ended(p, code))
+        return process
+
+    def _exec_window(self, args: list[str]) -> QProcess:
+        """The window's process, started from scratch: `python -m posture_app.ui.window`."""
         from PySide6.QtCore import QIODevice, QProcess
 
         process = QProcess(self)
         process.setProgram(sys.executable)
-        # It goes when this app goes, even killed: its standard input is a pipe from here.
-        args = ["-m", WINDOW_MODULE, "--with-tray"]
-        if self.paths.base is not None:
-            args += ["--basedir", str(self.paths.base)]
-        if not asked:
-            args.append("--standby" if self._keeps_ready else "--hidden")
-        if self.window_output is not None:
-            args.append("--print-paints")
-        process.setArguments(args)
+        process.setArguments(["-m", WINDOW_MODULE, *args])
         process.setWorkingDirectory(str(PACKAGE_ROOT))  # so `-m` finds the package uninstalled
         if self.window_output is not None:
             process.setStandardOutputFile(str(self.window_output))
@@ -289,31 +336,16 @@ class App(QObject):
                 else None
             )
         )
-        self._window_processes[process] = asked
-        if not asked and self._keeps_ready:
-            self._standby = process
         process.start()
+        return process
 
-    def _window_ended(self, process: QProcess, code: int | None) -> None:
-        """The window's process ended: say why if it failed, and offer today's numbers. With
-        the "Keep the window ready" setting, one ended after use (or after waiting for the
-        menu's "Open" in vain) is followed by a new one, waiting with a fresh memory."""
+    def _window_ended(self, process: WindowProcess, code: int | None) -> None:
+        """The window's process ended: say why if it failed, and offer today's numbers."""
         if process not in self._window_processes:
             return
         asked = self._window_processes.pop(process)
-        standby = process is self._standby
-        if standby:
-            self._standby = None
         process.deleteLater()
         if code == 0:
-            if asked and self._standby is not None and self._standby in self._window_processes:
-                # Asked while the waiting one was still starting, it passed the request on:
-                # the waiting one shows the window, so its failure is news now.
-                self._window_processes[self._standby] = True
-            # A standby that ended unasked found another window process running (or could not
-            # claim the socket): starting one again would only end the same way.
-            if asked or not standby:
-                self.keep_window_ready()
             return
         reason = _last_line(self._window_errors) or process.errorString()
         if not asked:  # nobody waits for it: the next "Open" starts one and says so
@@ -322,14 +354,6 @@ class App(QObject):
         log.warning("the app window failed (%s): %s", code, reason)
         self.presenter.notify("The window could not open", reason)
         self.show_window()
-
-    def _end_standby(self) -> None:
-        """The setting is off: let the process waiting for it go. It goes as it would if this
-        app had ended (its standard input closes): at once if hidden, and if someone is
-        reading the window, when they close it."""
-        process, self._standby = self._standby, None
-        if process is not None and process in self._window_processes:
-            process.closeWriteChannel()
 
     @property
     def _window_errors(self) -> Path:
@@ -409,7 +433,7 @@ class App(QObject):
         if settings.window_ready and not ready_before:
             self.keep_window_ready()
         elif ready_before and not settings.window_ready:
-            self._end_standby()
+            self._end_launcher()
         window = self._windows.pop("settings", None)
         if window is not None:
             window.close()
@@ -427,8 +451,17 @@ class App(QObject):
         dialog.raise_()
 
 
-def run(paths: Paths, detect: object | None = None) -> int:
-    """Start the tray app; return its exit status."""
+def run(paths: Paths, fork_server: ForkServer | None = None) -> int:
+    """Start the tray app; return its exit status. `fork_server` (forkserver.py, forked before
+    this makes its QApplication) starts its window processes; it is ended with the app."""
+    try:
+        return _start(paths, fork_server)
+    finally:
+        if fork_server is not None:
+            fork_server.close()
+
+
+def _start(paths: Paths, fork_server: ForkServer | None) -> int:
     setup_logging(paths.log_dir, paths.log_file.name)
     QGuiApplication.setDesktopFileName(APP_NAME)
     qapp = QApplication.instance() or QApplication([APP_NAME])
@@ -443,12 +476,14 @@ def run(paths: Paths, detect: object | None = None) -> int:
         log.info("already running: asked it to show its window")
         return 0
     try:
-        return _run_app(qapp, paths, single)
+        return _run_app(qapp, paths, single, fork_server)
     finally:
         single.close()
 
 
-def _run_app(qapp: QApplication, paths: Paths, single: SingleInstance) -> int:
+def _run_app(
+    qapp: QApplication, paths: Paths, single: SingleInstance, fork_server: ForkServer | None
+) -> int:
     """Show the icon, build the app and run Qt's event loop."""
     from posture_app.platform.detect import detect as detect_platform
 
@@ -466,6 +501,7 @@ def _run_app(qapp: QApplication, paths: Paths, single: SingleInstance) -> int:
         QMessageBox.critical(None, APP_NAME, str(exc))
         print(f"{APP_NAME}: {exc}", file=sys.stderr)
         return 2
+    app.fork_server = fork_server
     single.show_requested.connect(app.show_requested)
     quit_on_signals(qapp)
     app.start()
@@ -486,7 +522,7 @@ def quit_on_signals(qapp: QApplication) -> bool:
 
     if sys.platform == "win32":  # no SIGTERM from the system; the session ends the process
         return False
-    from PySide6.QtCore import QSocketNotifier, QTimer
+    from PySide6.QtCore import QSocketNotifier
 
     reader, writer = socket.socketpair()
     reader.setblocking(False)

@@ -14,7 +14,9 @@ from posture_app.core.settings import Settings, save_settings
 from posture_app.core.state import load_state
 from posture_app.paths import Paths
 from posture_app.platform.base import Detected, NullAutostart, NullIdle, NullPresenting, NullSession
-from posture_app.ui.app import READY_DELAY_MS, App
+from posture_app.ui import FORKS_WINDOWS
+from posture_app.ui.app import App
+from posture_app.ui.forkserver import SERVER_NAME, WINDOW_NAME, ForkedProcess
 from posture_app.ui.instance import SingleInstance
 from tests.fakes import FakeClock
 
@@ -367,148 +369,24 @@ def test_the_window_process_goes_when_the_tray_app_does(qtbot, tmp_path):
     made.shutdown()
 
 
-# --- the "Keep the window ready" setting -------------------------------------------------------
+# --- the "Keep the window ready" setting: window processes forked from a server ---------------
 
 
 def ready_app(tmp_path: Path, *, ready: bool = True) -> App:
-    """An app on a --basedir whose settings keep the window ready (or not)."""
+    """An app on a --basedir whose settings keep the window ready (or not), its windows'
+    --print-paints lines in tmp_path/window.out."""
     base = tmp_path / "base"
     save_settings(Settings(window_ready=ready), base / "config" / "settings.json")
     made = app_on_base(tmp_path)
     assert made.settings.window_ready is ready
+    made.window_output = tmp_path / "window.out"
     return made
 
 
-def window_running(made: App) -> bool:
-    return SingleInstance(made.paths.data_dir / "window").is_running()
-
-
-def only_process(made: App) -> tuple[QProcess, bool]:
+def only_process(made: App) -> tuple[QProcess | ForkedProcess, bool]:
     assert len(made._window_processes) == 1, made._window_processes
     ((process, asked),) = made._window_processes.items()
     return process, asked
-
-
-def kept_waiting(made: App) -> QProcess:
-    """The one window process `made` runs, started to wait (--standby), unasked."""
-    process, asked = only_process(made)
-    assert "--standby" in process.arguments()
-    assert not asked
-    return process
-
-
-def waiting_window(qtbot, made: App) -> QProcess:
-    """Have `made` keep a window ready, and wait until that process listens."""
-    made.keep_window_ready()
-    process, asked = only_process(made)
-    assert not asked
-    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
-    return process
-
-
-def test_with_the_setting_a_window_waits_from_soon_after_the_start(qtbot, tmp_path):
-    made = ready_app(tmp_path)
-    made.start()
-    for window in list(made._windows.values()):
-        window.close()
-    assert made.ready_timer.isActive()  # not at once: the login has enough to do
-    assert made.ready_timer.interval() == READY_DELAY_MS
-    assert not made._window_processes
-    made.ready_timer.timeout.emit()
-    process, asked = only_process(made)
-    assert "--standby" in process.arguments()
-    assert "--with-tray" in process.arguments()
-    assert not asked
-    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
-    made.open_window()  # a click: it is asked, nothing new starts
-    assert made._window_processes == {process: True}
-    made.shutdown()
-    assert not made._window_processes
-
-
-@pytest.mark.parametrize(
-    ("ready", "watches"),
-    [(False, True), (True, False)],
-    ids=["setting off", "where a window cannot see the tray go (Windows)"],
-)
-def test_nothing_waits(qtbot, tmp_path, monkeypatch, ready, watches):
-    import posture_app.ui.app as ui_app
-
-    monkeypatch.setattr(ui_app, "WINDOW_WATCHES_TRAY", watches)
-    made = ready_app(tmp_path, ready=ready)
-    made.start()
-    for window in list(made._windows.values()):
-        window.close()
-    assert not made.ready_timer.isActive()
-    made.keep_window_ready()
-    assert not made._window_processes
-    made.prepare_window()  # the menu still gets one ready, for 5 minutes
-    process, _asked = only_process(made)
-    assert "--hidden" in process.arguments()
-    made.shutdown()
-
-
-def test_a_window_process_that_ends_is_followed_by_one_kept_ready(qtbot, tmp_path, monkeypatch):
-    made = ready_app(tmp_path)
-    # A click before one was ready: this window shows, paints and ends, as a closed one does
-    # after its 5 minutes.
-    monkeypatch.setenv("POSTURE_APP_QUIT_AFTER_SHOW", "1")
-    made.open_window()
-    monkeypatch.delenv("POSTURE_APP_QUIT_AFTER_SHOW")
-    first, asked = only_process(made)
-    assert asked
-    qtbot.waitUntil(lambda: first not in made._window_processes, timeout=20_000)
-    kept_waiting(made)
-    made.shutdown()
-
-
-def test_one_ready_for_the_menu_is_followed_by_one_kept_ready(qtbot, tmp_path):
-    made = ready_app(tmp_path, ready=False)
-    made.prepare_window()  # the menu opened: ready for 5 minutes
-    hidden, _asked = only_process(made)
-    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
-    made._save_settings(Settings(window_ready=True))  # one runs: it will do for now
-    assert only_process(made)[0] is hidden
-    hidden.closeWriteChannel()  # its 5 minutes are over (it ends the same way)
-    qtbot.waitUntil(lambda: hidden not in made._window_processes, timeout=20_000)
-    kept_waiting(made)
-    made.shutdown()
-
-
-def test_one_kept_ready_and_used_is_followed_by_a_fresh_one(qtbot, tmp_path):
-    made = ready_app(tmp_path)
-    used = waiting_window(qtbot, made)
-    made.open_window()
-    # Closed, and its 5 minutes over, it ends with status 0. A window cannot be closed from
-    # here, so: ended without telling, then told it ended with 0.
-    used.blockSignals(True)
-    used.kill()
-    assert used.waitForFinished(20_000)
-    used.blockSignals(False)
-    used.finished.emit(0, QProcess.ExitStatus.NormalExit)
-    assert kept_waiting(made) is not used
-    made.shutdown()
-
-
-def test_one_kept_ready_that_ends_unasked_is_not_started_again(qtbot, tmp_path):
-    made = ready_app(tmp_path)
-    standby = waiting_window(qtbot, made)
-    standby.closeWriteChannel()  # it ends by itself, unasked (no loop of starts follows)
-    qtbot.waitUntil(lambda: not made._window_processes, timeout=20_000)
-    made.shutdown()
-
-
-def test_turning_the_setting_on_and_off_starts_and_ends_the_waiting_window(qtbot, tmp_path):
-    made = ready_app(tmp_path, ready=False)
-    made._save_settings(Settings(window_ready=True))
-    standby, _asked = only_process(made)
-    assert "--standby" in standby.arguments()
-    qtbot.waitUntil(lambda: window_running(made), timeout=20_000)
-    with qtbot.waitSignal(standby.finished, timeout=20_000):
-        made._save_settings(Settings(window_ready=False))
-    assert not made._window_processes
-    assert not window_running(made)
-    made.shutdown()
 
 
 def said_by_window(made: App, word: str) -> bool:
@@ -518,31 +396,154 @@ def said_by_window(made: App, word: str) -> bool:
     return any(line.split()[:1] == [word] for line in text.splitlines())
 
 
-def test_turned_off_a_window_in_use_is_left_to_close(qtbot, tmp_path):
+def parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+forking = pytest.mark.skipif(not FORKS_WINDOWS, reason="window processes are not forked here")
+
+
+@forking
+def test_with_the_setting_window_processes_are_forked_from_the_server(qtbot, tmp_path):
     made = ready_app(tmp_path)
-    made.window_output = tmp_path / "window.out"
-    made.keep_window_ready()
-    standby, _asked = only_process(made)
+    made.keep_window_ready()  # run() passes one forked before Qt; here one from scratch
+    server = made.fork_server
+    assert server is not None
+    made.tray.menu.aboutToShow.emit()  # the menu gets a window ready, as without the setting
+    process, asked = only_process(made)
+    assert isinstance(process, ForkedProcess)
+    assert not asked
     qtbot.waitUntil(lambda: said_by_window(made, "ready"), timeout=20_000)
-    made.open_window()
+    assert parent_of(process.pid) == server.pid
+    assert Path(f"/proc/{process.pid}/comm").read_text().strip() == WINDOW_NAME
+    made.open_window()  # "Open": it is asked, nothing new starts
     qtbot.waitUntil(lambda: said_by_window(made, "shown"), timeout=20_000)
-    made._save_settings(Settings(window_ready=False))
-    qtbot.waitUntil(lambda: said_by_window(made, "tray-gone"), timeout=20_000)  # let go...
-    assert standby.state() is QProcess.ProcessState.Running  # ...but shown: not cut off
-    assert made._window_processes == {standby: True}
-    made.shutdown()  # quitting the app still closes it
-    assert standby.state() is QProcess.ProcessState.NotRunning
+    assert made._window_processes == {process: True}
+    made.shutdown()  # quitting closes the window and ends the server
+    assert process.code is not None
+    assert not made._window_processes
+    assert made.fork_server is None
+    assert not Path(f"/proc/{server.pid}").exists()
 
 
-def test_a_click_while_the_waiting_window_starts_is_passed_on_to_it(qtbot, tmp_path):
+@forking
+def test_a_forked_window_goes_when_the_tray_app_does(qtbot, tmp_path):
     made = ready_app(tmp_path)
-    standby = waiting_window(qtbot, made)
-    # As when the click came a moment before the waiting one listened: a second process
-    # starts, finds it, passes the request on and ends.
-    made._start_window(asked=True)
-    qtbot.waitUntil(lambda: len(made._window_processes) == 1, timeout=20_000)
-    assert made._window_processes == {standby: True}  # it shows the window now
+    made.keep_window_ready()
+    made.prepare_window()
+    process, _asked = only_process(made)
+    qtbot.waitUntil(lambda: said_by_window(made, "ready"), timeout=20_000)
+    with qtbot.waitSignal(process.finished, timeout=20_000) as ended:
+        process.closeWriteChannel()  # its standard input ends, as when this process dies
+    assert ended.args == [0]
+    assert said_by_window(made, "tray-gone")
+    assert not made._window_processes
     made.shutdown()
+
+
+@forking
+def test_a_forked_window_that_cannot_open_says_why(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("POSTURE_APP_WINDOW_LINGER", "soon")  # the window refuses it, as bad
+    made = ready_app(tmp_path)
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(made.presenter, "notify", lambda title, text: said.append((title, text)))
+    made.keep_window_ready()  # the server has that environment, as the app's would
+    made.open_window()
+    assert isinstance(only_process(made)[0], ForkedProcess)
+    qtbot.waitUntil(lambda: "status" in made._windows, timeout=20_000)  # today's numbers
+    assert said[0][0] == "The window could not open"
+    assert "$POSTURE_APP_WINDOW_LINGER" in said[0][1]
+    made._windows["status"].close()
+    made.shutdown()
+
+
+def test_without_the_setting_window_processes_start_from_scratch(qtbot, tmp_path):
+    made = ready_app(tmp_path, ready=False)
+    made.keep_window_ready()
+    assert made.fork_server is None
+    made.prepare_window()
+    process, _asked = only_process(made)
+    assert isinstance(process, QProcess)
+    assert process.arguments()[:2] == ["-m", "posture_app.ui.window"]
+    made.shutdown()
+
+
+def test_where_windows_cannot_be_forked_the_setting_starts_no_server(qtbot, tmp_path, monkeypatch):
+    import posture_app.ui.app as ui_app
+
+    monkeypatch.setattr(ui_app, "FORKS_WINDOWS", False)  # as on macOS and Windows
+    made = ready_app(tmp_path)
+    made.keep_window_ready()
+    assert made.fork_server is None
+    made.prepare_window()
+    assert isinstance(only_process(made)[0], QProcess)
+    made.shutdown()
+
+
+@forking
+def test_turning_the_setting_on_and_off_starts_and_ends_the_server(qtbot, tmp_path):
+    made = ready_app(tmp_path, ready=False)
+    made._save_settings(Settings(window_ready=True))
+    server = made.fork_server
+    assert server is not None
+    assert Path(f"/proc/{server.pid}").exists()
+    made._save_settings(Settings(window_ready=True, sound=True))  # on already: the same one
+    assert made.fork_server is server
+    made._save_settings(Settings(window_ready=False))
+    assert made.fork_server is None
+    assert not Path(f"/proc/{server.pid}").exists()
+    made.shutdown()
+
+
+@forking
+def test_a_server_that_has_gone_is_not_asked_again(qtbot, tmp_path):
+    import signal
+
+    made = ready_app(tmp_path)
+    made.keep_window_ready()
+    assert made.fork_server is not None
+    os.kill(made.fork_server.pid, signal.SIGKILL)
+    made.prepare_window()  # the window still starts, from scratch
+    assert made.fork_server is None
+    assert isinstance(only_process(made)[0], QProcess)
+    made.shutdown()
+
+
+@forking
+def test_with_the_setting_the_app_forks_its_server_before_qt(qtbot, tmp_path):
+    import subprocess
+    import sys
+
+    save_settings(Settings(window_ready=True), tmp_path / "config" / "settings.json")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    root = Path(__file__).resolve().parents[2]
+    app = subprocess.Popen(
+        [sys.executable, str(root / "main.py"), "--basedir", str(tmp_path)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root,
+    )  # fmt: skip
+
+    def servers() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if (entry / "comm").read_text().strip() == SERVER_NAME and parent_of(
+                    int(entry.name)
+                ) == app.pid:
+                    found.append(int(entry.name))
+            except (OSError, ValueError):
+                continue
+        return found
+
+    log = tmp_path / "logs" / "posture-app.log"
+    try:
+        qtbot.waitUntil(lambda: log.exists() and "started at" in log.read_text(), timeout=60_000)
+        (server,) = servers()
+        app.terminate()
+        assert app.wait(timeout=30) == 0
+    finally:
+        app.kill()
+        app.wait()
+    assert not Path(f"/proc/{server}").exists()  # it went with the app
 
 
 def test_a_window_started_unasked_fails_quietly(qtbot, tmp_path, monkeypatch):

@@ -539,7 +539,7 @@ def test_keeping_the_window_ready_says_what_it_costs_before_it_is_ticked(open_wi
 
     import posture_app.ui.settings_window as module
 
-    monkeypatch.setattr(module, "WINDOW_WATCHES_TRAY", True)  # where it is offered (POSIX)
+    monkeypatch.setattr(module, "FORKS_WINDOWS", True)  # where it is offered (Linux, BSD)
     opened = open_window(shown=True)
     sections = opened.child(QListWidget, "sections")
     sections.setCurrentItem(sections.findItems("Behaviour", Qt.MatchFlag.MatchExactly)[0])
@@ -569,10 +569,10 @@ def test_keeping_the_window_ready_says_what_it_costs_before_it_is_ticked(open_wi
     assert len({f for found in figures.values() for f in found}) == 1, figures
 
 
-def test_where_a_window_cannot_wait_safely_the_box_is_not_offered(open_window, monkeypatch):
+def test_where_windows_cannot_be_forked_the_box_is_not_offered(open_window, monkeypatch):
     import posture_app.ui.settings_window as module
 
-    monkeypatch.setattr(module, "WINDOW_WATCHES_TRAY", False)  # as on Windows
+    monkeypatch.setattr(module, "FORKS_WINDOWS", False)  # as on macOS and Windows
     opened = open_window(Settings(window_ready=True), shown=True)
     sections = opened.child(QListWidget, "sections")
     sections.setCurrentItem(sections.findItems("Behaviour", Qt.MatchFlag.MatchExactly)[0])

@@ -6,8 +6,6 @@
     --tab NAME           week, trends, insights or history (default: week)
     --hidden             get the window ready (built and painted off screen) but show it
                          only when asked (by the tray app, or by another launch)
-    --standby            as --hidden, but wait for the first request without a time limit
-                         (the tray app's "Keep the window ready" setting)
     --with-tray          quit once standard input closes, as it does when the tray app that
                          started this process ends, even by a crash; a shown window stays
                          until it is closed (POSIX; ignored elsewhere)
@@ -17,7 +15,7 @@
     --quit-after-show    quit right after the window's first paint and print, on stdout, the
                          milliseconds from process start to that paint (also when
                          $POSTURE_APP_QUIT_AFTER_SHOW is set to anything but "" or "0")
-    --print-paints       print, on stdout, "ready T" once a --hidden or --standby window is
+    --print-paints       print, on stdout, "ready T" once a --hidden window is
                          ready, "shown T" after the first paint each time the window is shown,
                          "closed T" when it closes and "tray-gone T" when --with-tray sees
                          the tray go (T: seconds on CLOCK_MONOTONIC, which other processes
@@ -148,14 +146,12 @@ def parse(argv: Sequence[str], environ: Mapping[str, str] = os.environ) -> argpa
     parser.add_argument("--with-tray", action="store_true", help="quit once standard input closes")
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--hidden", action="store_true", help="show the window only when asked")
-    start.add_argument("--standby", action="store_true", help="as --hidden, without a time limit")
     start.add_argument(
         "--quit-after-show",
         action="store_true",
         help="quit after the first paint, printing the milliseconds since the process started",
     )
     args = parser.parse_args(list(argv))
-    args.waits = args.hidden or args.standby  # ready, not shown until asked
     if args.linger is None:
         text = environ.get(LINGER_ENV, "")
         try:
@@ -192,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         single = SingleInstance(paths.data_dir / "window")
         # Claimed at once (requests wait in the socket until the window exists), so a
         # double-click that starts two windows still opens one.
-        if args.waits:  # the tray getting one ready: one that runs already will do
+        if args.hidden:  # the tray getting one ready: one that runs already will do
             if single.is_running() or not single.listen(show_running=False):
                 return 0
         elif single.ask_running() or not single.listen():
@@ -284,8 +280,8 @@ def _show(
         _print_paints(qapp, host)
     if args.with_tray and WINDOW_WATCHES_TRAY:
         _watch_tray(qapp, host, args.print_paints)
-    if args.waits:
-        host.wait_hidden(limited=not args.standby)
+    if args.hidden:
+        host.wait_hidden()
         freeze_startup_objects()  # ready: what exists now lives as long as the window does
         if args.print_paints:
             _print_moment("ready")

@@ -5,9 +5,8 @@ start costs (Python, Qt's libraries, the display); showing a window the process 
 built costs some 10 to 20 ms. So the tray app starts the process when its menu opens (`--hidden`:
 built and painted off screen, not shown), and a closed window's process stays, hidden, for the
 linger time (`--linger`, 300 s), so that opening it again is at once. Then it quits, and its
-memory goes back. With the "Keep the window ready" setting the tray app keeps one waiting all
-day instead (`--standby`: no time limit until it is first asked), at the cost of its memory.
-Started by the tray app, it also goes when the tray app goes (`--with-tray`, see tray_gone).
+memory goes back. Started by the tray app, it also goes when the tray app goes (`--with-tray`,
+see tray_gone).
 """
 
 from __future__ import annotations
@@ -74,12 +73,10 @@ class WindowHost(QObject):
         window.setAttribute(unseen, False)
         window.grab()
 
-    def wait_hidden(self, *, limited: bool = True) -> None:
-        """Get ready and wait, hidden, for a request; quit after the linger time without one
-        (`limited`), or wait as long as it takes (the window kept ready all day)."""
+    def wait_hidden(self) -> None:
+        """Get ready and wait, hidden, for a request; quit after the linger time without one."""
         self.prepare()
-        if limited:
-            self.linger_timer.start()
+        self.linger_timer.start()
 
     def tray_gone(self) -> None:
         """The tray app that started this process has ended (quit, or crashed): nobody asks

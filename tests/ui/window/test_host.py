@@ -106,15 +106,8 @@ def test_with_no_linger_closing_quits_at_once(qtbot, db, clock, tmp_path) -> Non
     assert not made.host.linger_timer.isActive()
 
 
-def test_kept_ready_it_waits_without_a_time_limit(made: Made) -> None:
-    made.host.wait_hidden(limited=False)  # --standby: the "Keep the window ready" setting
-    assert not made.window.isVisible()
-    assert not made.host.linger_timer.isActive()
-    assert made.quits == 0
-
-
 def test_when_the_tray_goes_a_hidden_window_goes_at_once(made: Made) -> None:
-    made.host.wait_hidden(limited=False)
+    made.host.wait_hidden()
     made.host.tray_gone()
     assert made.quits == 1
     assert not made.host.linger_timer.isActive()
@@ -287,8 +280,8 @@ def test_a_hidden_window_process_shows_when_asked(tmp_path) -> None:
 
 @contextmanager
 def waiting_with_a_tray(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
-    """A window process as the tray keeps one ready (--standby --with-tray), once ready."""
-    process = start_window(tmp_path, "--standby", "--with-tray", "--print-paints")
+    """A window process as the tray gets one ready (--hidden --with-tray), once ready."""
+    process = start_window(tmp_path, "--hidden", "--with-tray", "--print-paints")
     try:
         assert process.stdout is not None
         assert process.stdin is not None
@@ -302,7 +295,7 @@ def waiting_with_a_tray(tmp_path: Path) -> Iterator[subprocess.Popen[str]]:
 
 
 @pytest.mark.skipif(os.name != "posix", reason="--with-tray watches a pipe: POSIX only")
-def test_a_window_process_kept_ready_goes_when_its_tray_does(tmp_path) -> None:
+def test_a_window_process_made_ready_goes_when_its_tray_does(tmp_path) -> None:
     with waiting_with_a_tray(tmp_path) as process:
         assert SingleInstance(tmp_path / "data" / "window").is_running()
         process.stdin.close()  # as when the tray app ends, even killed

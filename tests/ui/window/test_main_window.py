@@ -741,7 +741,6 @@ def test_bad_settings_still_open_the_window(tmp_path) -> None:
             ["--hidden", "--quit-after-show"],
             "argument --quit-after-show: not allowed with argument --hidden",
         ),
-        (["--hidden", "--standby"], "argument --standby: not allowed with argument --hidden"),
     ],
 )
 def test_bad_arguments_give_one_line_and_status_2(tmp_path, args, says) -> None:

@@ -1,0 +1,33 @@
+"""A stand-in for the window, run by forked children in tests/ui/test_forkserver.py.
+
+`run(argv)`: prints its arguments and the process name, then, by the first argument:
+"exit N" returns N; "wait" waits for standard input to close, then returns 0; "raise" raises;
+"hang" waits for a signal.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+
+def run(argv: list[str]) -> int:
+    comm = Path("/proc/self/comm")
+    name = comm.read_text().strip() if comm.exists() else "?"
+    print(f"argv {' '.join(argv)}")
+    print(f"name {name} pid {os.getpid()}", flush=True)
+    what = argv[0] if argv else ""
+    if what == "exit":
+        return int(argv[1])
+    if what == "wait":
+        while os.read(0, 4096):
+            pass
+        return 0
+    if what == "raise":
+        raise RuntimeError("the target broke")
+    if what == "hang":
+        signal.pause()
+    print(f"unknown: {what}", file=sys.stderr)
+    return 2
