@@ -50,13 +50,16 @@ once into a temporary folder, or into --basedir if that has no database yet (els
       them, so another Python/Qt process on the machine lowers it: RSS and anonymous
       memory, which other processes do not move, are shown as a cross-check, and the other
       processes sharing its files are listed.
-  (d) The window kept ready all day (the "Keep the window ready" setting). The real app on a
-      copy of the data with that setting on, on its own desktop: once its window process has
-      started (READY_DELAY_S after the tray's start) and --settle seconds have passed, both
-      processes' PSS is read three times, then the waiting process's context switches (all
-      its threads) over --idle seconds. The cost is the two together against the tray alone
-      in (c). Then a second launch opens the window, and the report says which process
-      showed it (the waiting one, if all is well).
+      After the cycles, --clicks cold clicks on the tray icon (xdotool), each once the last
+      window's process has gone: the click to the window's first paint, which the window
+      prints (`--print-paints`; the tray passes that on when $POSTURE_APP_WINDOW_OUTPUT names a
+      file).
+  (d) The "Keep the app window ready" setting: the tray app forks a server before Qt starts,
+      which forks the window's processes (posture_app/ui/forkserver.py). The real app on a copy
+      of the data with the setting on, on its own desktop: --settle seconds after its start,
+      its PSS and its server's are read three times, then the server's context switches over
+      --idle seconds. The cost is the two together against the tray alone in (c). Then the
+      same --clicks cold clicks as in (c), and which process showed a last click's window.
 """
 
 from __future__ import annotations
@@ -103,6 +106,11 @@ from tray import (  # noqa: E402 - bench/tray.py: the desktop, /proc readers, ma
 DEFAULT_OUTPUT = BENCH / "RESULTS-window.md"
 TOOLS = ("Xvfb", "trayer", "dbus-daemon", "xdotool")
 WINDOW_MODULE = "posture_app.ui.window"
+#: The names the fork server and the windows it forks go by (posture_app/ui/forkserver.py), and
+#: where the tray has its windows print their paints (posture_app/ui/app.py).
+SERVER_NAME = "posture-forks"
+WINDOW_NAME = "posture-window"
+WINDOW_OUTPUT_ENV = "POSTURE_APP_WINDOW_OUTPUT"
 DATA_WEEKS = 260
 #: Settings for the tray during (c): the stiffness prompts off, so no prompt window (and the
 #: libraries it loads) turns up while memory is measured; the other prompts come after 20
@@ -117,8 +125,6 @@ BENCH_LINGER_S = 3
 READY_SETTINGS = (
     '{"version": 1, "stiffness_morning": false, "stiffness_evening": false, "window_ready": true}'
 )
-#: The tray starts the window kept ready this long after its own start (app.READY_DELAY_MS).
-READY_DELAY_S = 10
 #: Targets from the issue.
 OPEN_MS = 300.0
 SWITCH_MS = 50.0
@@ -429,6 +435,8 @@ class TrayMemory:
     sharers_before: list[str] = field(default_factory=list)
     sharers_after: list[str] = field(default_factory=list)
     log_lines: list[str] = field(default_factory=list)
+    #: A click on the icon with no window process running: to the first paint, ms.
+    cold_ms: list[float] = field(default_factory=list)
     error: str = ""
 
     @property
@@ -478,18 +486,85 @@ def visible_windows(d: Desktop, pattern: str = "posture-app") -> list[tuple[str,
 
 
 def window_process(basedir: Path) -> int | None:
-    """The pid of `python -m posture_app.ui.window --basedir BASEDIR`, if it runs."""
+    """The pid of the window's process on BASEDIR, if it runs: `python -m posture_app.ui.window
+    --basedir BASEDIR`, or one forked by the tray's fork server (named WINDOW_NAME; its command
+    line is the tray's, `main.py --basedir BASEDIR`)."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             args = proc.joinpath("cmdline").read_bytes().split(b"\0")
             state = proc.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0]
+            comm = proc.joinpath("comm").read_text().strip()
         except OSError:
             continue
-        if state != "Z" and WINDOW_MODULE.encode() in args and str(basedir).encode() in args:
+        window = WINDOW_MODULE.encode() in args or comm == WINDOW_NAME
+        if state != "Z" and window and str(basedir).encode() in args:
             return int(proc.name)
     return None
+
+
+def child_named(parent: int, name: str) -> int | None:
+    """The pid of `parent`'s child whose name (/proc/PID/comm) is `name`, if one runs."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = proc.joinpath("stat").read_text().rsplit(")", 1)[1].split()
+            comm = proc.joinpath("comm").read_text().strip()
+        except OSError:
+            continue
+        if comm == name and int(stat[1]) == parent and stat[0] != "Z":
+            return int(proc.name)
+    return None
+
+
+def shown_after(path: Path, t: float) -> float | None:
+    """The first "shown T" line in a --print-paints file with T after t (CLOCK_MONOTONIC)."""
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        word, _, when = line.partition(" ")
+        if word == "shown" and float(when) > t:
+            return float(when)
+    return None
+
+
+def cold_clicks(run: TrayRun, paints: Path, clicks: int) -> tuple[list[float], str]:
+    """Click the tray icon with no window process running, as a user does first thing: the
+    milliseconds from the click to the window's first paint, each time; then close it and wait
+    until its process has gone. Returns the times and an error ("" if none)."""
+    d, base = run.d, run.base
+    times: list[float] = []
+    for _n in range(clicks):
+        deadline = time.monotonic() + BENCH_LINGER_S + 30
+        while window_process(base) is not None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if window_process(base) is not None:
+            return times, "a window process was still running before a click"
+        time.sleep(READY_WAIT_S)
+        clicked = time.clock_gettime(time.CLOCK_MONOTONIC)
+        subprocess.run(
+            ["xdotool", "mousemove", "--window", str(run.icon_id), "8", "8", "click", "1"],
+            env=d.env, timeout=20, check=True,
+        )  # fmt: skip
+        shown = None
+        while shown is None and time.clock_gettime(time.CLOCK_MONOTONIC) < clicked + 30:
+            shown = shown_after(paints, clicked)
+            if shown is None:
+                time.sleep(0.02)
+        if shown is None:
+            return times, f"no window painted after a click on the icon: {d.tail('app.err')}"
+        times.append((shown - clicked) * 1000)
+        time.sleep(READY_WAIT_S)
+        wids = [w for w, name in visible_windows(d) if int(w) != run.icon_id]
+        if not wids:
+            return times, "the window painted but is not on the screen"
+        close_window(d, wids[0], window_process(base))
+    log(f"cold clicks: {ms(times)} ms")
+    return times, ""
 
 
 def alive(pid: int) -> bool:
@@ -559,16 +634,21 @@ def running_tray(
                     run.log_lines = text.splitlines()[-12:]
 
 
+def bench_env(paints: Path) -> dict[str, str | None]:
+    """The tray app's environment in (c) and (d). The closed window's process stays
+    BENCH_LINGER_S, not 5 minutes (the tray passes its environment on), so that each cycle
+    reads the tray's memory after it has gone; the window prints its paints into `paints`."""
+    return {"POSTURE_APP_WINDOW_LINGER": str(BENCH_LINGER_S), WINDOW_OUTPUT_ENV: str(paints)}
+
+
 def tray_memory(
-    data: Path, settle: float, window_settle: float, after: float, cycles: int
+    data: Path, settle: float, window_settle: float, after: float, cycles: int, clicks: int
 ) -> TrayMemory:
     res = TrayMemory()
     run: TrayRun | None = None
-    # The closed window's process stays BENCH_LINGER_S, not 5 minutes (the tray passes its
-    # environment on), so that each cycle reads the tray's memory after it has gone.
-    linger: dict[str, str | None] = {"POSTURE_APP_WINDOW_LINGER": str(BENCH_LINGER_S)}
+    paints = Path(tempfile.mkdtemp(prefix="window-paints-")) / "paints.txt"
     try:
-        with running_tray(data, "window", QUIET_SETTINGS, linger) as run:
+        with running_tray(data, "window", QUIET_SETTINGS, bench_env(paints)) as run:
             try:
                 d, proc, t0 = run.d, run.proc, run.t0
                 while time.monotonic() < t0 + settle:
@@ -581,6 +661,10 @@ def tray_memory(
                     log(f"cycle {cycle}: a second launch asks the running app for its window")
                     open_and_close(res, d, proc, run.base, run.icon_id, t0, window_settle, after)
                 res.sharers_after = foreign_sharers(read_smaps_by_file(proc.pid), own)
+                log("cold clicks on the icon, the setting off")
+                res.cold_ms, error = cold_clicks(run, paints, clicks)
+                if error:
+                    raise RuntimeError(error)
             finally:
                 if res.window_pid and alive(res.window_pid):
                     with suppress(ProcessLookupError):
@@ -665,15 +749,16 @@ def close_window(d: Desktop, wid: str, window_pid: int | None) -> str:
 
 @dataclass
 class KeptReady:
-    """(d) The "Keep the window ready" setting: what the waiting window process holds."""
+    """(d) The "Keep the window ready" setting: what the fork server holds, how fast a cold
+    click opens the window with it."""
 
     tray: list[Sample] = field(default_factory=list)
-    standby: list[Sample] = field(default_factory=list)
-    standby_pid: int | None = None
-    standby_after_s: float | None = None  # after the tray's start
+    server: list[Sample] = field(default_factory=list)
+    server_pid: int | None = None
     idle_s: float = 0.0
     idle_switches: int | None = None
-    opened_by: str = ""  # which process showed the window after a second launch
+    cold_ms: list[float] = field(default_factory=list)
+    forked: str = ""  # what the window's process was: forked by the server, or not
     error: str = ""
 
     def pss(self, which: str) -> float:
@@ -682,64 +767,72 @@ class KeptReady:
     def anon(self, which: str) -> float:
         return median([s.anon_mb for s in getattr(self, which)])
 
+    def private(self, which: str) -> float:
+        return median([s.uss_mb for s in getattr(self, which)])
 
-def kept_ready(data: Path, settle: float, idle: float) -> KeptReady:
-    """The tray app with the window kept ready: its memory and the waiting process's, the
-    waiting process's wake-ups while idle, and that a second launch's window comes from it."""
+
+def kept_ready(data: Path, settle: float, idle: float, clicks: int) -> KeptReady:
+    """The tray app with the setting on: its memory and its fork server's, the server's
+    wake-ups while idle, then cold clicks on the icon (windows forked by the server)."""
     res = KeptReady()
+    paints = Path(tempfile.mkdtemp(prefix="window-paints-")) / "paints.txt"
     try:
-        with running_tray(data, "ready", READY_SETTINGS) as run:
-            d, base, t0 = run.d, run.base, run.t0
-            while res.standby_pid is None and time.monotonic() < t0 + READY_DELAY_S + 30:
-                res.standby_pid = window_process(base)
-                time.sleep(0.1)
-            if res.standby_pid is None:
-                raise RuntimeError(f"no window process kept ready: {d.tail('app.err')}")
-            res.standby_after_s = time.monotonic() - t0
-            time.sleep(settle)
+        with running_tray(data, "ready", READY_SETTINGS, bench_env(paints)) as run:
+            d, t0 = run.d, run.t0
+            res.server_pid = child_named(run.proc.pid, SERVER_NAME)
+            if res.server_pid is None:
+                raise RuntimeError(f"no fork server: {d.tail('app.err')}")
+            while time.monotonic() < t0 + settle:
+                time.sleep(0.2)
             res.tray = samples(run.proc.pid, t0)
-            res.standby = samples(res.standby_pid, t0)
-            before = read_counters(res.standby_pid)
+            res.server = samples(res.server_pid, t0)
+            before = read_counters(res.server_pid)
             time.sleep(idle)
-            after = read_counters(res.standby_pid)
+            after = read_counters(res.server_pid)
             res.idle_s = after.t - before.t
             res.idle_switches = after.switches - before.switches
-
+            log("cold clicks on the icon, the setting on")
+            res.cold_ms, res.error = cold_clicks(run, paints, clicks)
+            # One more open, to see where its process came from.
             subprocess.run(
-                [sys.executable, str(REPO / "main.py"), "--basedir", str(base)],
-                env=d.env, cwd=REPO, capture_output=True, timeout=60,
+                ["xdotool", "mousemove", "--window", str(run.icon_id), "8", "8", "click", "1"],
+                env=d.env, timeout=20, check=True,
             )  # fmt: skip
             t_open = time.monotonic()
-            while not res.opened_by and time.monotonic() < t_open + 30:
-                if any(int(wid) != run.icon_id for wid, _ in visible_windows(d)):
-                    pid = window_process(base)
-                    res.opened_by = (
-                        "the process kept ready" if pid == res.standby_pid else f"pid {pid}"
-                    )
-                else:
-                    time.sleep(0.05)
-            if not res.opened_by:
-                raise RuntimeError("no window opened after the second launch")
-    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+            while not res.forked and time.monotonic() < t_open + 30:
+                pid = window_process(run.base)
+                if pid is not None:
+                    parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                    res.forked = (
+                        "forked by the server" if parent == res.server_pid
+                        else f"not forked by the server (parent {parent})"
+                    )  # fmt: skip
+                time.sleep(0.05)
+    except (RuntimeError, OSError, ValueError, subprocess.SubprocessError) as exc:
         res.error = str(exc) or type(exc).__name__
     return res
 
 
 def kept_report(kept: KeptReady, mem: TrayMemory, opts: Options) -> list[str]:
-    """(d): what keeping the window ready all day costs, against the tray alone in (c)."""
-    out = ["## (d) The window kept ready all day (the setting)", ""]
+    """(d): what the setting costs, against the tray alone in (c), and what it buys."""
+    out = ["## (d) The window kept ready (the setting): the fork server", ""]
     if kept.error:
         out += [f"**Error:** {kept.error}", ""]
-    if not kept.tray or not kept.standby:
+    if not kept.tray or not kept.server:
         return out
     rows = []
-    for label, samples_ in (("tray app", kept.tray), ("window kept ready", kept.standby)):
+    for label, samples_ in (("tray app", kept.tray), ("fork server", kept.server)):
         for s in samples_:
             rows.append(
-                (label, f"{s.at_s:.0f}", f"{s.pss_mb:.1f}", f"{s.rss_mb:.1f}", f"{s.anon_mb:.1f}")
-            )
-    out += table(["Process", "s after start", "PSS MB", "RSS MB", "anonymous MB"], rows)
-    together = kept.pss("tray") + kept.pss("standby")
+                (
+                    label, f"{s.at_s:.0f}", f"{s.pss_mb:.1f}", f"{s.rss_mb:.1f}",
+                    f"{s.anon_mb:.1f}", f"{s.uss_mb:.1f}",
+                )
+            )  # fmt: skip
+    out += table(
+        ["Process", "s after start", "PSS MB", "RSS MB", "anonymous MB", "private MB"], rows
+    )
+    together = kept.pss("tray") + kept.pss("server")
     alone = mem.before_pss if mem.before else float("nan")
     per_min = (
         kept.idle_switches * 60 / kept.idle_s if kept.idle_switches is not None and kept.idle_s
@@ -747,19 +840,22 @@ def kept_report(kept: KeptReady, mem: TrayMemory, opts: Options) -> list[str]:
     )  # fmt: skip
     out += [
         "",
-        f"- With the setting on, the tray app started the window's process "
-        f"{kept.standby_after_s:.1f} s after its own start (it waits {READY_DELAY_S} s, then "
-        f"polled every 0.1 s); memory read {opts.settle:g} s after that.",
-        f"- **What it costs:** the tray app and the waiting window together hold "
-        f"{together:.1f} MB PSS, against {alone:.1f} MB for the tray app alone in (c): "
-        f"**{together - alone:+.1f} MB** all day. The waiting process's own heap (anonymous "
-        f"memory, shared with nobody) is {kept.anon('standby'):.1f} MB; PSS splits the Qt "
-        "and Python libraries it shares with the tray app between the two (the tray's own "
-        f"PSS drops to {kept.pss('tray'):.1f} MB).",
+        "- With the setting on, the tray app forks its server before it makes its "
+        f"QApplication; memory read {opts.settle:g} s after the start.",
+        f"- **What it costs:** the tray app and its server together hold {together:.1f} MB "
+        f"PSS, against {alone:.1f} MB for the tray app alone in (c): "
+        f"**{together - alone:+.1f} MB** all day. The server's private memory (pages the tray "
+        f"has written to since the fork, which the server holds as they were) is "
+        f"{kept.private('server'):.1f} MB; the rest of its PSS is its share of what it still "
+        f"shares with the tray (the tray's own PSS drops to {kept.pss('tray'):.1f} MB).",
         f"- While it waits: {kept.idle_switches} context switches in {kept.idle_s:.0f} s "
-        f"({per_min:.1f} a minute; all of its threads, no input, nothing asked).",
-        f"- A second launch then opened the window from: {kept.opened_by or '-'}. How long "
-        "that takes is (a2)'s figure: the same process, the same request.",
+        f"({per_min:.1f} a minute, nothing asked).",
+        f"- **What it buys:** a click on the icon with no window process running, the click "
+        f"to the first paint: {ms(kept.cold_ms)} ms (median {median(kept.cold_ms):.0f} ms), "
+        f"against {ms(mem.cold_ms)} ms (median {median(mem.cold_ms):.0f} ms) without the "
+        "setting, in (c). Each click comes 1 s after the last window's process has gone "
+        "(xdotool on the tray icon; its own start is counted, so these are a few ms high). "
+        f"A last click's window process was {kept.forked or '-'}.",
         "",
     ]
     return out
@@ -806,6 +902,7 @@ class Options:
     after: float
     cycles: int
     idle: float
+    clicks: int
     output: Path
 
 
@@ -862,16 +959,18 @@ def run_all(opts: Options, basedir: Path | None) -> Results:
             log("(a, b) in-process opens and week switches")
             inproc = inprocess_runs(d, data, opts.inprocess, opts.opens, opts.switches)
         log("(c) the tray app's memory around opening and closing the window")
-        memory = tray_memory(data, opts.settle, opts.window_settle, opts.after, opts.cycles)
+        memory = tray_memory(
+            data, opts.settle, opts.window_settle, opts.after, opts.cycles, opts.clicks
+        )
         log(
             f"tray PSS before {memory.before_pss:.1f} MB, after {memory.after_pss:.1f} MB "
             f"({memory.window_kind}) {memory.error}"
         )
         log("(d) the window kept ready all day (the setting)")
-        kept = kept_ready(data, opts.settle, opts.idle)
-        if kept.standby:
+        kept = kept_ready(data, opts.settle, opts.idle, opts.clicks)
+        if kept.server:
             log(
-                f"tray {kept.pss('tray'):.1f} MB + kept ready {kept.pss('standby'):.1f} MB PSS, "
+                f"tray {kept.pss('tray'):.1f} MB + server {kept.pss('server'):.1f} MB PSS, "
                 f"{kept.idle_switches} switches in {kept.idle_s:.0f} s {kept.error}"
             )
     return Results(note, all_starts, ready, inproc, memory, kept, busy, busy_processes())
@@ -919,6 +1018,7 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
     ready = res.ready
     ready_first, ready_again = median(ready.first), median(ready.again)
     ready_worst = max(ready.first + ready.again, default=float("nan"))
+    kept, nan = res.kept, float("nan")
 
     out += ["## Targets", ""]
     rows: list[tuple[str, ...]] = [
@@ -938,11 +1038,25 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
             verdict(bool(ready.again) and ready_again < OPEN_MS and ready_worst < OPEN_MS),
         ),
         (
-            "Window opens with no process of its running (a click on the icon first thing, a "
-            "launch): process start to first paint, pyc cached (median)",
-            f"{win_cached:.0f} ms (bare PySide6 window: {bare_cached:.0f} ms)",
+            "A click on the icon with no window process running (first thing in a day), with "
+            'the "Keep the app window ready" setting (d): the click to the first paint, median '
+            f"of {len(kept.cold_ms)}; the worst",
+            f"{median(kept.cold_ms):.0f} ms; worst {max(kept.cold_ms, default=nan):.0f} ms",
             f"{OPEN_MS:.0f} ms",
-            verdict(win_cached < OPEN_MS),
+            verdict(bool(kept.cold_ms) and max(kept.cold_ms) < OPEN_MS),
+        ),
+        (
+            f"(same) without the setting, the default (c): median of {len(mem.cold_ms)}; the worst",
+            f"{median(mem.cold_ms):.0f} ms; worst {max(mem.cold_ms, default=nan):.0f} ms",
+            f"{OPEN_MS:.0f} ms",
+            verdict(bool(mem.cold_ms) and median(mem.cold_ms) < OPEN_MS),
+        ),
+        (
+            "(for comparison) process start to first paint, `python -m posture_app.ui.window` "
+            "as a launch starts it, pyc cached (median)",
+            f"{win_cached:.0f} ms (bare PySide6 window: {bare_cached:.0f} ms)",
+            "",
+            "",
         ),
         (
             "(same, as is: this shell's environment)",
@@ -1003,11 +1117,11 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
         "tray starts it, hidden, when its menu opens (the window is built and painted off "
         "screen), and a closed window's process stays 5 minutes. Those opens are judged from "
         "the tray's request to the first paint. A click on the icon with no window process "
-        f"running still starts one: {win_cached:.0f} ms, of which the app adds "
-        f"{win_cached - bare_cached:.0f} ms to the bare window's start (its modules and "
-        "QtCharts, the settings and the week read from the database, building and painting "
-        f"the window); building, showing and painting it in a started process takes "
-        f"{open_in:.0f} ms.",
+        f"running still starts one: {median(mem.cold_ms):.0f} ms from the click by default. "
+        'With the "Keep the app window ready" setting the tray forks it from a server that '
+        "has Python, Qt and the app's modules loaded: "
+        f"{median(kept.cold_ms):.0f} ms, for the memory in (d). Building, showing and painting "
+        f"the window in a started process takes {open_in:.0f} ms.",
         "",
     ]
     out += ["## (a) Opening the window", ""]
@@ -1267,6 +1381,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--after", type=float, default=8, help="s after closing to the PSS")
     p.add_argument("--cycles", type=int, default=3, help="times the window is opened and closed")
     p.add_argument("--idle", type=float, default=60, help="s (d) counts wake-ups (default 60)")
+    p.add_argument(
+        "--clicks", type=int, default=7, help="cold clicks on the icon in (c) and (d) (default 7)"
+    )
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     a = p.parse_args(args_list)
     missing = [t for t in TOOLS if shutil.which(t) is None]
@@ -1277,7 +1394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs=a.runs, ready=a.ready, reopens=a.reopens, inprocess=a.inprocess, opens=a.opens,
         switches=a.switches,
         settle=a.settle, window_settle=a.window_settle, after=a.after, cycles=a.cycles,
-        idle=a.idle, output=a.output.resolve(),
+        idle=a.idle, clicks=a.clicks, output=a.output.resolve(),
     )  # fmt: skip
     started = time.monotonic()
     info = [(k, uncommitted() if k == "Uncommitted" else v) for k, v in machine_info()]
