@@ -6,9 +6,8 @@ import os
 import sys
 
 #: Whether the window's process can tell that the tray app which started it has gone (its
-#: standard input, a pipe from the tray, watched by a QSocketNotifier: POSIX only). A window
-#: kept waiting all day (the "Keep the window ready" setting) needs that, or it would outlive
-#: a tray that crashed, and could not be let go when the setting is turned off.
+#: standard input, a pipe from the tray, watched by a QSocketNotifier: POSIX only), so that a
+#: hidden one does not outlive a tray that crashed.
 WINDOW_WATCHES_TRAY = os.name == "posix"
 #: Whether window processes can be forked from a process that has imported Qt
 #: (posture_app/ui/forkserver.py): Linux and the BSDs. Not macOS, where a child forked after

@@ -164,6 +164,7 @@ class App(QObject):
             )
         if not self.state.welcomed:
             self.show_welcome()
+        self.keep_window_ready()  # if the fork before Qt could not be made (see run())
         forget_module_sources()
 
     def shutdown(self) -> None:
@@ -275,38 +276,73 @@ class App(QObject):
 
     def _fork_window(self, args: list[str]) -> ForkedProcess | None:
         """The window's process, forked with everything imported (forkserver.py); None if
-        there is no fork server, or it has gone (then it is not asked again)."""
-        if self.fork_server is None:
+        there is no fork server, it is still starting, or it has gone (then it is dropped)."""
+        server = self.fork_server
+        if server is None:
             return None
+        from PySide6.QtCore import QProcessEnvironment
+
         from posture_app.ui.forkserver import ForkedProcess
 
-        stdin_r, stdin_w = os.pipe()
-        status_r, status_w = os.pipe()
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        if self.window_output is not None:
-            out = os.open(self.window_output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        else:
-            out = os.dup(devnull)
+        # The environment as QProcess would pass it: the C library's, which Qt changes too
+        # (it removes a launcher's one-time startup ID, for one).
+        env = dict(
+            line.split("=", 1)
+            for line in QProcessEnvironment.systemEnvironment().toStringList()
+            if "=" in line
+        )
+        ours: list[int] = []  # this end's: kept if the launch works
+        theirs: list[int] = []  # the child's copies, closed here once sent
+        pid: int | None = None
         try:
-            make_private_dirs(self.paths.log_dir)
-            err = os.open(self._window_errors, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        except OSError as exc:
-            log.warning("the window's errors go nowhere: %s", exc)
-            err = os.dup(devnull)
+            stdin_r, stdin_w = os.pipe()
+            ours.append(stdin_w)
+            theirs.append(stdin_r)
+            status_r, status_w = os.pipe()
+            ours.append(status_r)
+            theirs += [status_w, self._open_output(), self._open_errors()]
+        except OSError as exc:  # out of descriptors: not the launcher's fault
+            log.warning("cannot make the window's pipes: %s", exc)
+            theirs += ours
+            ours = []
         try:
-            pid = self.fork_server.launch(args, [stdin_r, out, err, status_w])
+            if ours:
+                pid = server.launch(args, [stdin_r, theirs[2], theirs[3], status_w], env)
+        except BlockingIOError:
+            log.info("the window launcher is still starting: this window starts from scratch")
+            pid = None
         except OSError as exc:
-            log.warning("the window launcher failed, starting windows from scratch: %s", exc)
+            log.warning("the window launcher failed, windows start from scratch: %s", exc)
             self.fork_server = None
-            os.close(stdin_w)
-            os.close(status_r)
-            return None
+            pid = None
         finally:
-            for fd in (stdin_r, out, err, status_w, devnull):
+            for fd in theirs:
                 os.close(fd)
+        if pid is None:
+            for fd in ours:
+                os.close(fd)
+            return None
         process = ForkedProcess(pid, stdin_w, status_r, self)
         process.finished.connect(lambda code, p=process: self._window_ended(p, code))
         return process
+
+    def _open_output(self) -> int:
+        """Where a forked window's standard output goes: window_output, else nowhere."""
+        if self.window_output is not None:
+            try:
+                return os.open(self.window_output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            except OSError as exc:
+                log.warning("the window's output goes nowhere: %s", exc)
+        return os.open(os.devnull, os.O_WRONLY)
+
+    def _open_errors(self) -> int:
+        """Where a forked window's errors go: window-errors.log, as with a started one."""
+        try:
+            make_private_dirs(self.paths.log_dir)
+            return os.open(self._window_errors, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        except OSError as exc:
+            log.warning("the window's errors go nowhere: %s", exc)
+            return os.open(os.devnull, os.O_WRONLY)
 
     def _exec_window(self, args: list[str]) -> QProcess:
         """The window's process, started from scratch: `python -m posture_app.ui.window`."""

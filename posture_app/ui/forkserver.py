@@ -11,10 +11,12 @@ The server costs little memory: it shares the tray's pages as they were at the f
 touches almost nothing while it waits (no wake-ups either). It goes when the tray app goes
 (its socket closes). Where it cannot run, the window's process is started the usual way.
 
-Each request carries the window's arguments and four file descriptors: its standard input (a
-pipe the tray holds open, as with `--with-tray`), output, error output, and a "status" pipe on
-which the child writes its exit status as it ends. The tray learns the end from that pipe
-closing, so the server never has to report back; its children are reaped by the kernel.
+The server says "R" once it serves. Each request then carries the window's arguments, the
+tray's environment as it is now (as QProcess would pass it), and four file descriptors: its
+standard input (a pipe the tray holds open, as with `--with-tray`), output, error output, and a
+"status" pipe on which the child writes its exit status as it ends. The server answers with
+the child's pid. The tray learns the end from the status pipe closing, so the server never has
+to report back; its children are reaped by the kernel.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import socket
 import struct
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
@@ -52,6 +54,8 @@ WINDOW_NAME = "posture-window"
 REPLY_TIMEOUT_S = 2.0
 #: Descriptors a request carries: standard input, output, error output, status.
 FDS = 4
+#: What the server says once it serves (a server started from scratch imports first).
+READY = b"R"
 #: The folder holding the package, for a server started from scratch (`-m` finds it there).
 PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _LENGTH = struct.Struct("!I")
@@ -65,6 +69,7 @@ class ForkServer:
         self._sock = sock
         self.pid = pid
         self._child: subprocess.Popen[bytes] | None = None  # one started from scratch
+        self._ready = False
 
     @classmethod
     def start(cls, target: str = WINDOW_TARGET) -> ForkServer | None:
@@ -78,8 +83,9 @@ class ForkServer:
         # What was made so far stays out of the tray's collections, so the collector does not
         # write to those pages and the server keeps sharing them (Instagram's gc.freeze use).
         gc.freeze()
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                stream.flush()
         try:
             pid = os.fork()
         except OSError as exc:
@@ -128,30 +134,65 @@ class ForkServer:
         server._child = child
         return server
 
-    def launch(self, argv: Sequence[str], fds: Sequence[int]) -> int:
-        """Fork a window process with these arguments and descriptors (standard input, output,
-        error output, status; the caller closes its copies); return its pid. OSError if the
-        server has gone or did not answer: it is then closed, and will not be asked again."""
-        if len(fds) != FDS:
-            raise ValueError(f"a launch takes {FDS} descriptors, not {len(fds)}")
+    def is_ready(self) -> bool:
+        """Whether the server serves yet (one started from scratch imports for a moment
+        first); this never waits. OSError if it has gone (it is then closed)."""
+        if self._ready:
+            return True
         if self._sock.fileno() < 0:
             raise OSError("the window launcher has ended")
-        payload = json.dumps(list(argv)).encode()
+        poller = select.poll()  # recv() would wait for the socket's timeout
+        poller.register(self._sock, select.POLLIN)
+        if not poller.poll(0):
+            return False
         try:
-            socket.send_fds(self._sock, [_LENGTH.pack(len(payload)) + payload], list(fds))
-            reply = _read_exactly(self._sock, _PID.size)
+            said = self._sock.recv(len(READY))
         except OSError as exc:
             self.close()
             raise OSError(f"the window launcher has ended ({exc})") from exc
-        pid = int(_PID.unpack(reply)[0])
+        if said != READY:
+            self.close()
+            raise OSError("the window launcher has ended")
+        self._ready = True
+        return True
+
+    def launch(
+        self, argv: Sequence[str], fds: Sequence[int], env: Mapping[str, str] | None = None
+    ) -> int:
+        """Fork a window process with these arguments, environment (default: this process's)
+        and descriptors (standard input, output, error output, status; the caller closes its
+        copies); return its pid. BlockingIOError while the server is not ready yet; OSError if
+        it has gone, did not answer or could not fork: it is then closed, not asked again."""
+        if len(fds) != FDS:
+            raise ValueError(f"a launch takes {FDS} descriptors, not {len(fds)}")
+        if not self.is_ready():
+            raise BlockingIOError("the window launcher is still starting")
+        request = {"argv": list(argv), "env": dict(os.environ if env is None else env)}
+        payload = json.dumps(request).encode()
+        data = _LENGTH.pack(len(payload)) + payload
+        try:
+            sent = socket.send_fds(self._sock, [data], list(fds))
+            if sent < len(data):
+                self._sock.sendall(data[sent:])
+            pid = int(_PID.unpack(_read_exactly(self._sock, _PID.size))[0])
+        except OSError as exc:
+            self.close()
+            raise OSError(f"the window launcher has ended ({exc})") from exc
         if pid <= 0:
+            self.close()
             raise OSError("the window launcher could not fork")
         return pid
 
     def close(self) -> None:
-        """End the server (it sees its socket close and exits); window processes it forked
-        stay. Waits a moment for it, so that it is not left a zombie."""
-        self._sock.close()
+        """End the server; window processes it forked stay. Waits a moment for it, so that it
+        is not left a zombie."""
+        if self._sock.fileno() < 0:
+            return
+        self._sock.close()  # what ends it when this process ends, however that happens
+        with contextlib.suppress(ProcessLookupError):
+            # Not reaped yet, so the pid is still its own; one still importing would only
+            # see the socket close once it serves.
+            os.kill(self.pid, signal.SIGTERM)
         if self._child is not None:
             import subprocess
 
@@ -215,25 +256,36 @@ def _serve(sock: socket.socket, target: str) -> None:
     _name_process(SERVER_NAME)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the children
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C in a terminal is for the tray app
+    try:
+        sock.sendall(READY)
+    except OSError:
+        return
     while True:
         try:
-            head, fds, _flags, _addr = socket.recv_fds(sock, _LENGTH.size, FDS)
+            head, fds, flags, _addr = socket.recv_fds(sock, _LENGTH.size, FDS)
         except OSError:
             return
         if not head:
             return  # the tray app has gone
         try:
+            if flags & getattr(socket, "MSG_CTRUNC", 0) or len(fds) != FDS:
+                raise ValueError("a request without its descriptors")
             if len(head) < _LENGTH.size:
                 head += _read_exactly(sock, _LENGTH.size - len(head))
-            argv = json.loads(_read_exactly(sock, _LENGTH.unpack(head)[0]))
-        except (OSError, ValueError):
+            request = json.loads(_read_exactly(sock, _LENGTH.unpack(head)[0]))
+            argv = [str(a) for a in request["argv"]]
+            env = {str(k): str(v) for k, v in request["env"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             for fd in fds:
                 os.close(fd)
-            return
-        pid = os.fork() if len(fds) == FDS else -1
+            return  # out of step with the tray: end, and it starts windows from scratch
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
         if pid == 0:
             sock.close()
-            _run_child(target, [str(a) for a in argv], fds)  # never returns
+            _run_child(target, argv, env, fds)  # never returns
         for fd in fds:
             os.close(fd)
         try:
@@ -242,15 +294,23 @@ def _serve(sock: socket.socket, target: str) -> None:
             return
 
 
-def _run_child(target: str, argv: list[str], fds: Sequence[int]) -> None:
-    """In the forked window process: take the descriptors, run the target, say how it ended."""
-    status = fds[3]
+def _run_child(target: str, argv: list[str], env: Mapping[str, str], fds: Sequence[int]) -> None:
+    """In the forked window process: take the environment and the descriptors, run the
+    target, say how it ended."""
+    import fcntl
+
+    # Above 2 first: a tray started with its standard streams closed gets low numbers.
+    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3) for fd in fds]
+    for fd in fds:
+        os.close(fd)
+    status = moved[3]  # close-on-exec: a program the window starts must not hold it
     code = 1
     try:
-        for fd, std in zip(fds[:3], (0, 1, 2), strict=True):
+        for fd, std in zip(moved[:3], (0, 1, 2), strict=True):
             os.dup2(fd, std)  # inheritable, as any process's are
             os.close(fd)
-        os.set_inheritable(status, False)  # a program the window starts must not hold it
+        os.environ.clear()  # the tray's environment as it is now, not as at the fork
+        os.environ.update(env)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         _name_process(WINDOW_NAME)
@@ -337,19 +397,31 @@ class ForkedProcess(QObject):
         self._signal(signal.SIGKILL)
 
     def _signal(self, signum: int) -> None:
-        if self.code is None:  # not after its end: the pid may be another process's by then
+        # Not after its end: the kernel reaps it at once, so its pid may be another's by then.
+        # The end may not have been read yet (at quit, the event loop has stopped): read first.
+        self._read_available()
+        if self.code is None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signum)
+
+    def _read_available(self, timeout_ms: int = 0) -> bool:
+        """Read what the status pipe has within timeout_ms; whether anything was there."""
+        if self._status is None:
+            return False
+        poller = select.poll()
+        poller.register(self._status, select.POLLIN)
+        if not poller.poll(timeout_ms):
+            return False
+        self._readable()
+        return True
 
     def waitForFinished(self, msecs: int) -> bool:
         """Block until it has ended (finished is emitted) or msecs have passed."""
         deadline = time.monotonic() + msecs / 1000
-        while self.code is None and self._status is not None:
-            left = deadline - time.monotonic()
-            ready = left > 0 and select.select([self._status], [], [], left)[0]
-            if not ready:
+        while self.code is None:
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            if left_ms < 0 or not self._read_available(left_ms):
                 return False
-            self._readable()
         return True
 
     def errorString(self) -> str:
@@ -362,13 +434,13 @@ def _main(argv: Sequence[str]) -> int:
     from posture_app.ui import quiet_pyside_imports
 
     quiet_pyside_imports()
-    # What the tray app has imported when it forks a server: Qt's widget modules and the
-    # window's start. The charts are left to each window, as there.
+    target = argv[1] if len(argv) > 1 else WINDOW_TARGET
+    # Qt's widget modules and the window's start (its options, the core); the views and the
+    # charts are left to each window, as with a server forked by the tray app.
+    import importlib
+
     import PySide6.QtGui
     import PySide6.QtWidgets  # noqa: F401
-
-    target = argv[1] if len(argv) > 1 else WINDOW_TARGET
-    import importlib
 
     importlib.import_module(target.partition(":")[0])
     sock = socket.socket(fileno=int(argv[0]))

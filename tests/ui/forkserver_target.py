@@ -17,7 +17,11 @@ def run(argv: list[str]) -> int:
     comm = Path("/proc/self/comm")
     name = comm.read_text().strip() if comm.exists() else "?"
     print(f"argv {' '.join(argv)}")
-    print(f"name {name} pid {os.getpid()}", flush=True)
+    print(f"name {name} pid {os.getpid()}")
+    print(f"env {os.environ.get('FORKSERVER_TEST', '-')}")
+    fd_dir = Path("/proc/self/fd")
+    links = [os.readlink(fd_dir / fd) for fd in os.listdir(fd_dir) if (fd_dir / fd).exists()]
+    print(f"sockets {sum(link.startswith('socket:') for link in links)}", flush=True)
     what = argv[0] if argv else ""
     if what == "exit":
         return int(argv[1])

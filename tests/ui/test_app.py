@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from posture_app.paths import Paths
 from posture_app.platform.base import Detected, NullAutostart, NullIdle, NullPresenting, NullSession
 from posture_app.ui import FORKS_WINDOWS
 from posture_app.ui.app import App
-from posture_app.ui.forkserver import SERVER_NAME, WINDOW_NAME, ForkedProcess
+from posture_app.ui.forkserver import SERVER_NAME, WINDOW_NAME, ForkedProcess, ForkServer
 from posture_app.ui.instance import SingleInstance
 from tests.fakes import FakeClock
 
@@ -400,15 +401,26 @@ def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
-forking = pytest.mark.skipif(not FORKS_WINDOWS, reason="window processes are not forked here")
+forking = pytest.mark.skipif(
+    not FORKS_WINDOWS or not sys.platform.startswith("linux"),
+    reason="window processes are not forked here (or no /proc to look at them)",
+)
+
+
+def ready_server(qtbot, made: App) -> ForkServer:
+    """Turn the setting's server on in `made` (started from scratch, as when the setting is
+    turned on while the app runs) and wait until it serves."""
+    made.keep_window_ready()
+    server = made.fork_server
+    assert server is not None
+    qtbot.waitUntil(server.is_ready, timeout=20_000)
+    return server
 
 
 @forking
 def test_with_the_setting_window_processes_are_forked_from_the_server(qtbot, tmp_path):
     made = ready_app(tmp_path)
-    made.keep_window_ready()  # run() passes one forked before Qt; here one from scratch
-    server = made.fork_server
-    assert server is not None
+    server = ready_server(qtbot, made)  # run() passes one forked before Qt
     made.tray.menu.aboutToShow.emit()  # the menu gets a window ready, as without the setting
     process, asked = only_process(made)
     assert isinstance(process, ForkedProcess)
@@ -429,9 +441,10 @@ def test_with_the_setting_window_processes_are_forked_from_the_server(qtbot, tmp
 @forking
 def test_a_forked_window_goes_when_the_tray_app_does(qtbot, tmp_path):
     made = ready_app(tmp_path)
-    made.keep_window_ready()
+    ready_server(qtbot, made)
     made.prepare_window()
     process, _asked = only_process(made)
+    assert isinstance(process, ForkedProcess)
     qtbot.waitUntil(lambda: said_by_window(made, "ready"), timeout=20_000)
     with qtbot.waitSignal(process.finished, timeout=20_000) as ended:
         process.closeWriteChannel()  # its standard input ends, as when this process dies
@@ -447,7 +460,7 @@ def test_a_forked_window_that_cannot_open_says_why(qtbot, tmp_path, monkeypatch)
     made = ready_app(tmp_path)
     said: list[tuple[str, str]] = []
     monkeypatch.setattr(made.presenter, "notify", lambda title, text: said.append((title, text)))
-    made.keep_window_ready()  # the server has that environment, as the app's would
+    ready_server(qtbot, made)
     made.open_window()
     assert isinstance(only_process(made)[0], ForkedProcess)
     qtbot.waitUntil(lambda: "status" in made._windows, timeout=20_000)  # today's numbers
@@ -481,6 +494,29 @@ def test_where_windows_cannot_be_forked_the_setting_starts_no_server(qtbot, tmp_
 
 
 @forking
+def test_a_click_while_the_server_starts_opens_the_window_from_scratch(qtbot, tmp_path):
+    made = ready_app(tmp_path, ready=False)
+    made._save_settings(Settings(window_ready=True))  # turned on: a server starts, importing
+    server = made.fork_server
+    assert server is not None
+    made.open_window()  # a click at once: not kept waiting for the server
+    assert isinstance(only_process(made)[0], QProcess)
+    assert made.fork_server is server  # still there for the next window
+    made.shutdown()
+
+
+@forking
+def test_with_the_setting_and_no_server_from_the_start_one_is_started(qtbot, tmp_path):
+    made = ready_app(tmp_path)  # as if the fork before Qt could not be made
+    made.start()
+    for window in list(made._windows.values()):
+        window.close()
+    assert made.fork_server is not None
+    made.shutdown()
+    assert made.fork_server is None
+
+
+@forking
 def test_turning_the_setting_on_and_off_starts_and_ends_the_server(qtbot, tmp_path):
     made = ready_app(tmp_path, ready=False)
     made._save_settings(Settings(window_ready=True))
@@ -500,9 +536,7 @@ def test_a_server_that_has_gone_is_not_asked_again(qtbot, tmp_path):
     import signal
 
     made = ready_app(tmp_path)
-    made.keep_window_ready()
-    assert made.fork_server is not None
-    os.kill(made.fork_server.pid, signal.SIGKILL)
+    os.kill(ready_server(qtbot, made).pid, signal.SIGKILL)
     made.prepare_window()  # the window still starts, from scratch
     assert made.fork_server is None
     assert isinstance(only_process(made)[0], QProcess)
@@ -510,9 +544,9 @@ def test_a_server_that_has_gone_is_not_asked_again(qtbot, tmp_path):
 
 
 @forking
-def test_with_the_setting_the_app_forks_its_server_before_qt(qtbot, tmp_path):
+@pytest.mark.parametrize("signum", [15, 9], ids=["SIGTERM", "SIGKILL"])
+def test_with_the_setting_the_app_forks_its_server_before_qt(qtbot, tmp_path, signum):
     import subprocess
-    import sys
 
     save_settings(Settings(window_ready=True), tmp_path / "config" / "settings.json")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -538,12 +572,19 @@ def test_with_the_setting_the_app_forks_its_server_before_qt(qtbot, tmp_path):
     try:
         qtbot.waitUntil(lambda: log.exists() and "started at" in log.read_text(), timeout=60_000)
         (server,) = servers()
-        app.terminate()
-        assert app.wait(timeout=30) == 0
+        app.send_signal(signum)  # quit, or killed: however the app ends
+        assert app.wait(timeout=30) == (0 if signum == 15 else -signum)
     finally:
         app.kill()
         app.wait()
-    assert not Path(f"/proc/{server}").exists()  # it went with the app
+
+    def server_gone() -> bool:  # a zombie counts: it has ended, waiting for init to reap it
+        try:
+            return Path(f"/proc/{server}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        except OSError:
+            return True
+
+    qtbot.waitUntil(server_gone, timeout=20_000)  # it went with the app
 
 
 def test_a_window_started_unasked_fails_quietly(qtbot, tmp_path, monkeypatch):

@@ -17,16 +17,20 @@ import pytest
 from posture_app.ui import FORKS_WINDOWS
 from posture_app.ui.forkserver import WINDOW_NAME, ForkedProcess, ForkServer
 
-pytestmark = pytest.mark.skipif(not FORKS_WINDOWS, reason="window processes are not forked here")
+pytestmark = pytest.mark.skipif(
+    not FORKS_WINDOWS or not sys.platform.startswith("linux"),
+    reason="window processes are not forked here (or no /proc to look at them)",
+)
 
 TARGET = "tests.ui.forkserver_target:run"
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def server() -> Iterator[ForkServer]:
+def server(qtbot) -> Iterator[ForkServer]:
     made = ForkServer.spawn(TARGET)
     assert made is not None
+    qtbot.waitUntil(made.is_ready, timeout=20_000)  # it imports first
     yield made
     made.close()
 
@@ -39,7 +43,9 @@ def alive(pid: int) -> bool:
         return False
 
 
-def launch(server: ForkServer, tmp_path: Path, *argv: str) -> tuple[ForkedProcess, Path, Path]:
+def launch(
+    server: ForkServer, tmp_path: Path, *argv: str, env: dict[str, str] | None = None
+) -> tuple[ForkedProcess, Path, Path]:
     """A child running the target with `argv`, as the app launches a window; its output files."""
     out, err = tmp_path / "out.txt", tmp_path / "err.txt"
     stdin_r, stdin_w = os.pipe()
@@ -47,7 +53,7 @@ def launch(server: ForkServer, tmp_path: Path, *argv: str) -> tuple[ForkedProces
     fds = [stdin_r, os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
            os.open(err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), status_w]  # fmt: skip
     try:
-        pid = server.launch(list(argv), fds)
+        pid = server.launch(list(argv), fds, env)
     finally:
         for fd in fds:
             os.close(fd)
@@ -60,7 +66,8 @@ def said(path: Path) -> dict[str, str]:
 
 
 def test_a_child_runs_the_target_with_its_arguments_and_descriptors(qtbot, server, tmp_path):
-    process, out, _err = launch(server, tmp_path, "exit", "7", "--with space")
+    env = {**os.environ, "FORKSERVER_TEST": "now"}  # the app's environment as it is now
+    process, out, _err = launch(server, tmp_path, "exit", "7", "--with space", env=env)
     with qtbot.waitSignal(process.finished, timeout=20_000) as ended:
         pass
     assert ended.args == [7]
@@ -68,6 +75,8 @@ def test_a_child_runs_the_target_with_its_arguments_and_descriptors(qtbot, serve
     text = said(out)
     assert text["argv"] == "exit 7 --with space"
     assert text["name"] == f"{WINDOW_NAME} pid {process.pid}"
+    assert text["env"] == "now"  # not the server's environment, which lacks it
+    assert text["sockets"] == "0"  # the server's socket stays in the server
     assert process.pid != server.pid
     # Reaped by the kernel, no zombie left (its descriptors close a moment before it is gone).
     qtbot.waitUntil(lambda: not alive(process.pid), timeout=5000)
@@ -96,7 +105,6 @@ def test_a_child_ended_by_a_signal_reports_no_status(qtbot, server, tmp_path):
         process.terminate()
     assert ended.args == [-1]
     assert process.errorString()
-    process.kill()  # after its end: nothing is sent (its pid may be another's by now)
 
 
 def test_wait_for_finished_blocks_until_the_end(server, tmp_path):
@@ -123,6 +131,18 @@ def test_a_server_that_has_gone_cannot_launch(server, tmp_path):
         launch(server, tmp_path, "exit", "0")
 
 
+def test_a_server_started_from_scratch_is_not_asked_before_it_serves(tmp_path):
+    made = ForkServer.spawn(TARGET)
+    assert made is not None
+    try:
+        assert not made.is_ready()  # it is still importing: a Python start takes longer
+        with pytest.raises(BlockingIOError):
+            launch(made, tmp_path, "exit", "0")
+    finally:
+        made.close()
+    assert not Path(f"/proc/{made.pid}").exists()  # ended at once, not after its imports
+
+
 def test_a_launch_needs_its_four_descriptors(server):
     with pytest.raises(ValueError, match="4 descriptors"):
         server.launch(["exit", "0"], [0, 1, 2])
@@ -140,6 +160,8 @@ from posture_app.ui.forkserver import ForkServer, SERVER_NAME
 
 server = ForkServer.start(sys.argv[1])
 assert server is not None, "no server"
+while not server.is_ready():  # it says so once it serves (a fork: at once)
+    pass
 out = os.open(sys.argv[2], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 stdin_r, stdin_w = os.pipe()
 status_r, status_w = os.pipe()

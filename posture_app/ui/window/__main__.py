@@ -97,7 +97,13 @@ _AGE_AT_IMPORT = _process_age() or 0.0
 
 
 def milliseconds_since_start() -> float:
-    """Milliseconds since the process started (since this module was imported, if unknown)."""
+    """Milliseconds since the process started (since this module was imported, if unknown).
+
+    Asked of the kernel each time: a process forked by the fork server (forkserver.py) may
+    have this module from the server, imported long before it started."""
+    age = _process_age()
+    if age is not None:
+        return age * 1000
     return (_AGE_AT_IMPORT + time.perf_counter() - _IMPORTED) * 1000
 
 
