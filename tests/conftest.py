@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -49,3 +50,42 @@ def posture(base, clock, capsys):
         return status, captured.out, captured.err
 
     return call
+
+
+def _forked_leftovers(tmp_path) -> list[int]:
+    """Fork servers and windows forked by them that a test started: started from scratch by
+    the test process (`python -m posture_app.ui.forkserver`), or by an app on its tmp_path."""
+    found = []
+    for proc in os.scandir("/proc"):
+        if not proc.name.isdigit():
+            continue
+        try:
+            with open(f"{proc.path}/comm", encoding="ascii") as comm:
+                name = comm.read().strip()
+            with open(f"{proc.path}/cmdline", "rb") as cmdline:
+                args = cmdline.read()
+            with open(f"{proc.path}/stat", encoding="ascii") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        ours = b"posture_app.ui.forkserver" in args or str(tmp_path).encode() in args
+        if name in ("posture-forks", "posture-window") and ours and state != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.fixture
+def no_forked_leftovers(qtbot, tmp_path):
+    """Fail a test that leaves a fork server or a forked window running (they are not killed
+    with the test process, as QProcess's children are), and end them."""
+    yield
+    if not os.path.isdir("/proc/self/task"):
+        return
+    try:
+        qtbot.waitUntil(lambda: not _forked_leftovers(tmp_path), timeout=10_000)
+    except AssertionError:
+        left = _forked_leftovers(tmp_path)
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)
+        pytest.fail(f"left running: {left}")

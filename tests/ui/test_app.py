@@ -401,10 +401,12 @@ def parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
-forking = pytest.mark.skipif(
-    not FORKS_WINDOWS or not sys.platform.startswith("linux"),
-    reason="window processes are not forked here (or no /proc to look at them)",
-)
+def forking(test):
+    """A test of forked windows: where they exist, with nothing left running after it."""
+    return pytest.mark.skipif(
+        not FORKS_WINDOWS or not sys.platform.startswith("linux"),
+        reason="window processes are not forked here (or no /proc to look at them)",
+    )(pytest.mark.usefixtures("no_forked_leftovers")(test))
 
 
 def ready_server(qtbot, made: App) -> ForkServer:

@@ -17,10 +17,13 @@ import pytest
 from posture_app.ui import FORKS_WINDOWS
 from posture_app.ui.forkserver import WINDOW_NAME, ForkedProcess, ForkServer
 
-pytestmark = pytest.mark.skipif(
-    not FORKS_WINDOWS or not sys.platform.startswith("linux"),
-    reason="window processes are not forked here (or no /proc to look at them)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not FORKS_WINDOWS or not sys.platform.startswith("linux"),
+        reason="window processes are not forked here (or no /proc to look at them)",
+    ),
+    pytest.mark.usefixtures("no_forked_leftovers"),
+]
 
 TARGET = "tests.ui.forkserver_target:run"
 ROOT = Path(__file__).resolve().parents[2]
