@@ -78,14 +78,20 @@ def _forked_leftovers(tmp_path) -> list[int]:
 def no_forked_leftovers(qtbot, tmp_path):
     """Fail a test that leaves a fork server or a forked window running (they are not killed
     with the test process, as QProcess's children are), and end them."""
-    yield
     if not os.path.isdir("/proc/self/task"):
+        yield
         return
+    before = set(_forked_leftovers(tmp_path))  # not this test's
+    yield
+
+    def left() -> set[int]:
+        return set(_forked_leftovers(tmp_path)) - before
+
     try:
-        qtbot.waitUntil(lambda: not _forked_leftovers(tmp_path), timeout=10_000)
-    except AssertionError:
-        left = _forked_leftovers(tmp_path)
-        for pid in left:
+        qtbot.waitUntil(lambda: not left(), timeout=10_000)
+    except qtbot.TimeoutError:
+        stayed = left()
+        for pid in stayed:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 9)
-        pytest.fail(f"left running: {left}")
+        pytest.fail(f"left running: {sorted(stayed)}")
