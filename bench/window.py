@@ -1040,10 +1040,10 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
         (
             "A click on the icon with no window process running (first thing in a day), with "
             'the "Keep the app window ready" setting (d): the click to the first paint, median '
-            f"of {len(kept.cold_ms)}; the worst",
+            f"of {len(kept.cold_ms)} (judged, as the first row); the worst",
             f"{median(kept.cold_ms):.0f} ms; worst {max(kept.cold_ms, default=nan):.0f} ms",
             f"{OPEN_MS:.0f} ms",
-            verdict(bool(kept.cold_ms) and max(kept.cold_ms) < OPEN_MS),
+            verdict(bool(kept.cold_ms) and median(kept.cold_ms) < OPEN_MS),
         ),
         (
             f"(same) without the setting, the default (c): median of {len(mem.cold_ms)}; the worst",
