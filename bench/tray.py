@@ -281,6 +281,28 @@ def read_rollup(pid: int) -> dict[str, int]:
     return out
 
 
+def children_of(pid: int) -> list[tuple[int, str]]:
+    """(pid, name) of the running children of `pid` (the app's fork server, with the "Keep the
+    app window ready" setting: its memory is the app's too)."""
+    out = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = proc.joinpath("stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+        if int(rest[1]) == pid and rest[0] != "Z":
+            out.append((int(proc.name), name))
+    return out
+
+
+def add_rollups(total: dict[str, int], more: dict[str, int]) -> None:
+    for key, kb in more.items():
+        total[key] = total.get(key, 0) + kb
+
+
 _MAP_LINE = re.compile(r"^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$")
 
 
@@ -522,6 +544,8 @@ class Run(RollupMB):
     importtime: str = ""
     sharers: list[str] = field(default_factory=list)  # other processes mapping the same files
     windows: list[str] = field(default_factory=list)  # visible windows after the quiet minute
+    #: Child processes whose memory `rollup` includes ("name pid"): none with default settings.
+    children: list[str] = field(default_factory=list)
     error: str = ""
 
     @property
@@ -665,6 +689,10 @@ def _measure(
                     raise RuntimeError(f"exited with {proc.returncode}: {d.tail('app.err')}")
                 run.pss_at_s = time.monotonic() - t0
                 run.rollup = read_rollup(proc.pid)
+                for child, name in children_of(proc.pid):  # the app's processes together
+                    with suppress(OSError):
+                        add_rollups(run.rollup, read_rollup(child))
+                        run.children.append(f"{name} {child}")
                 run.smaps = read_smaps_by_file(proc.pid)
                 run.sharers = foreign_sharers(run.smaps, {os.getpid(), proc.pid, *d.pids})
                 quiet_minute(run, proc.pid, idle, t0)
@@ -1117,6 +1145,12 @@ def report(
                     f"{len(pss['app'])} posture-app)"
                     if any(r.sharers for r in full)
                     else ")"
+                )
+                + (
+                    "; posture-app's child processes counted with it: "
+                    + ", ".join(sorted({c.split()[0] for r in full for c in r.children}))
+                    if any(r.children for r in full)
+                    else "; it had no child processes"
                 ),
                 f"{median(pss['bare']):.1f}", f"{median(pss['app']):.1f}",
                 f"{pss_ratio:.2f}x", f"{PSS_RATIO}x", verdict(v.pss),
