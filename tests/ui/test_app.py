@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -43,6 +44,16 @@ def app(qtbot, paths):
     for window in made._windows.values():
         window.close()
     made.shutdown()
+
+
+def real_app(base: Path) -> subprocess.Popen[bytes]:
+    """The real app, `main.py --basedir BASE`, offscreen, in a process of its own."""
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.Popen(
+        [sys.executable, str(root / "main.py"), "--basedir", str(base)],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, cwd=root,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 def app_on_base(tmp_path: Path) -> App:
@@ -548,15 +559,8 @@ def test_a_server_that_has_gone_is_not_asked_again(qtbot, tmp_path):
 @forking
 @pytest.mark.parametrize("signum", [15, 9], ids=["SIGTERM", "SIGKILL"])
 def test_with_the_setting_the_app_forks_its_server_before_qt(qtbot, tmp_path, signum):
-    import subprocess
-
     save_settings(Settings(window_ready=True), tmp_path / "config" / "settings.json")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    root = Path(__file__).resolve().parents[2]
-    app = subprocess.Popen(
-        [sys.executable, str(root / "main.py"), "--basedir", str(tmp_path)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root,
-    )  # fmt: skip
+    app = real_app(tmp_path)
 
     def servers() -> list[int]:
         found = []
@@ -601,15 +605,8 @@ def test_a_window_started_unasked_fails_quietly(qtbot, tmp_path, monkeypatch):
 @pytest.mark.parametrize("signum", [15, 2])  # SIGTERM (logout, kill), SIGINT (Ctrl+C)
 def test_a_signal_quits_the_app_as_the_menu_does(qtbot, tmp_path, signum):
     import signal
-    import subprocess
-    import sys
 
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    root = Path(__file__).resolve().parents[2]
-    app = subprocess.Popen(
-        [sys.executable, str(root / "main.py"), "--basedir", str(tmp_path)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root,
-    )  # fmt: skip
+    app = real_app(tmp_path)
     log = tmp_path / "logs" / "posture-app.log"
     try:
         # As soon as it says it started: the handler may run before Qt's loop does.
