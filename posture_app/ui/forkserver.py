@@ -1,4 +1,4 @@
-"""Window processes forked from a copy of the tray app made before Qt started (POSIX).
+"""Window processes forked from a copy of the tray app made before Qt started (Linux, BSD).
 
 A click on the tray icon with no window process running used to start one from scratch:
 Python, PySide6 and the app's modules, about two thirds of the time to the window's first
@@ -284,8 +284,11 @@ def _serve(sock: socket.socket, target: str) -> None:
         except OSError:
             pid = -1
         if pid == 0:
-            sock.close()
-            _run_child(target, argv, env, fds)  # never returns
+            try:  # nothing may return into this loop: it would be a second server
+                sock.close()
+                _run_child(target, argv, env, fds)  # ends the process itself
+            finally:
+                os._exit(1)
         for fd in fds:
             os.close(fd)
         try:
@@ -297,15 +300,16 @@ def _serve(sock: socket.socket, target: str) -> None:
 def _run_child(target: str, argv: list[str], env: Mapping[str, str], fds: Sequence[int]) -> None:
     """In the forked window process: take the environment and the descriptors, run the
     target, say how it ended."""
-    import fcntl
-
-    # Above 2 first: a tray started with its standard streams closed gets low numbers.
-    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3) for fd in fds]
-    for fd in fds:
-        os.close(fd)
-    status = moved[3]  # close-on-exec: a program the window starts must not hold it
+    status = -1
     code = 1
     try:
+        import fcntl
+
+        # Above 2 first: a tray started with its standard streams closed gets low numbers.
+        moved = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3) for fd in fds]
+        for fd in fds:
+            os.close(fd)
+        status = moved[3]  # close-on-exec: a program the window starts must not hold it
         for fd, std in zip(moved[:3], (0, 1, 2), strict=True):
             os.dup2(fd, std)  # inheritable, as any process's are
             os.close(fd)
