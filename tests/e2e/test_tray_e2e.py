@@ -332,3 +332,89 @@ def test_a_day_in_the_tray(desktop: Desktop, app: Path) -> None:
     assert window_processes(app) == process  # shown again, not started again
     desktop.screenshot("5-app-window-again")
     assert db_rows(app, "SELECT count(*) FROM prompts")[0][0] >= 1  # the tray app runs on
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` runs (a zombie has ended: it only waits for its parent to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def named_children(parent: int, name: str) -> list[int]:
+    """The pids of `parent`'s running children named `name` (/proc/PID/comm)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = proc.joinpath("stat").read_text()
+        except OSError:
+            continue
+        comm, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat.rsplit(")", 1)[1].split()
+        if comm == name and int(rest[1]) == parent and rest[0] != "Z":
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="window processes forked on Linux")
+def test_kept_ready_the_window_comes_from_the_fork_server(desktop: Desktop, tmp_path: Path) -> None:
+    # A second app on its own data, the "Keep the app window ready" setting on: it forks its
+    # server before Qt starts, and the window's process is forked from that server.
+    base = tmp_path / "ready"
+    (base / "config").mkdir(parents=True)
+    settings = {"version": 1, "window_ready": True, "stiffness_morning": False,
+                "stiffness_evening": False}  # fmt: skip
+    (base / "config" / "settings.json").write_text(json.dumps(settings))
+    (base / "config" / "state.json").write_text('{"version": 1, "welcomed": true}')
+    log = (base / "app.out").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--basedir", str(base)],
+        env=desktop.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        (server,) = wait_for(
+            "the fork server", lambda: named_children(proc.pid, "posture-forks"), 30
+        )
+        wait_for(
+            "the app to start",
+            lambda: (
+                "started at" in (base / "logs" / "posture-app.log").read_text()
+                if (base / "logs" / "posture-app.log").exists()
+                else False
+            ),
+            30,
+        )
+        shown_before = set(desktop.windows("– posture-app$"))  # the other test's window
+        again = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), "--basedir", str(base)],
+            env=desktop.env, capture_output=True, text=True, timeout=30, cwd=ROOT,
+        )  # fmt: skip
+        assert again.returncode == 0, again.stderr
+        new = wait_for(
+            "the app window",
+            lambda: set(desktop.windows("– posture-app$")) - shown_before,
+            30,
+        )
+        (window,) = wait_for(
+            "the forked window's process", lambda: named_children(server, "posture-window"), 10
+        )
+        desktop.screenshot("6-app-window-forked")
+        desktop.run("xdotool", "windowfocus", "--sync", next(iter(new)))
+        desktop.run("xdotool", "key", "ctrl+w")
+        wait_for(
+            "the window to close",
+            lambda: not set(desktop.windows("– posture-app$")) - shown_before,
+            15,
+        )
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0
+        # The app ended its window's process (it lingered, hidden) and its server.
+        wait_for(
+            "the server and window to go", lambda: not (running(server) or running(window)), 20
+        )
+    finally:
+        proc.kill()
+        proc.wait()
+        log.close()
