@@ -91,6 +91,7 @@ from tray import (  # noqa: E402 - bench/tray.py: the desktop, /proc readers, ma
     Desktop,
     RollupMB,
     calibration_at_end,
+    children_of,
     commit_id,
     desktop,
     foreign_sharers,
@@ -505,18 +506,8 @@ def window_process(basedir: Path) -> int | None:
 
 
 def child_named(parent: int, name: str) -> int | None:
-    """The pid of `parent`'s child whose name (/proc/PID/comm) is `name`, if one runs."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            stat = proc.joinpath("stat").read_text().rsplit(")", 1)[1].split()
-            comm = proc.joinpath("comm").read_text().strip()
-        except OSError:
-            continue
-        if comm == name and int(stat[1]) == parent and stat[0] != "Z":
-            return int(proc.name)
-    return None
+    """The pid of `parent`'s running child named `name` (/proc/PID/comm), if there is one."""
+    return next((pid for pid, comm in children_of(parent) if comm == name), None)
 
 
 def shown_after(path: Path, t: float) -> float | None:
