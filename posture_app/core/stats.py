@@ -118,10 +118,13 @@ class DaySummary:
 
     @property
     def has_data(self) -> bool:
-        """Whether anything at all was recorded on this day."""
+        """Whether this day has anything to show: a minute of sitting, a prompt, water, a rating.
+
+        A session only just begun (under half a minute, so 0 minutes) is not yet data: a new
+        user's first look at the window should get the empty week's note, not empty charts.
+        """
         return bool(
             self.sitting_minutes
-            or self.sessions
             or self.water_ml
             or self.prompts
             or self.stiffness_morning is not None

@@ -320,6 +320,16 @@ def test_an_open_session_counts_what_it_has_so_far(store: Store) -> None:
     assert (monday["sitting_minutes"], monday["sessions"]) == (45, 1)
 
 
+def test_a_session_only_just_begun_is_not_yet_a_day_with_data(store: Store) -> None:
+    # What a brand-new user has in the store a few seconds after the first start.
+    session(store, ("2026-11-23T09:00:00+01:00", "2026-11-23T09:00:20+01:00"), end=None)
+    summary = week_summary(store, W48)
+    assert (summary.days[0].sitting_minutes, summary.days[0].sessions) == (0, 1)
+    assert summary.totals.days_with_data == 0
+    session(store, ("2026-11-24T09:00:00+01:00", "2026-11-24T09:00:40+01:00"), end=None)
+    assert week_summary(store, W48).totals.days_with_data == 1  # a minute, as shown
+
+
 def test_stiffness_morning_is_the_first_before_noon_and_evening_the_last_from_noon(
     store: Store,
 ) -> None:

@@ -187,6 +187,18 @@ def test_a_week_after_this_one_is_never_shown(qtbot, store, clock, tmp_path) -> 
 # --- navigation -------------------------------------------------------------------------------
 
 
+def test_a_new_users_first_look_gets_the_empty_note_not_empty_charts(qtbot, tmp_path) -> None:
+    # Seconds after the very first start, the store holds the session the tray just began.
+    clock = FakeClock.at("2026-11-25T09:00:20")
+    store = Store.in_memory()
+    begun = clock.now() - timedelta(seconds=20)
+    store.save_session(Session(uid(1), begun, None, ((begun, clock.now()),), 20.0))
+    window = open_window(qtbot, store, clock, tmp_path)
+    assert window.week_view is not None
+    assert window.week_view.pages.showing_empty()
+    assert "Nothing recorded in week 48 yet." in window.week_view.pages.empty.text()
+
+
 def test_on_an_empty_monday_last_weeks_charts_are_ready(qtbot, tmp_path) -> None:
     clock = FakeClock.at("2026-11-30T08:00")  # Monday of week 49: nothing recorded yet
     store = Store.in_memory()
