@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from posture_app.core.model import STIFFNESS_MAX
-from posture_app.core.stats import Totals, WeekSummary
+from posture_app.core.model import SITTING_KINDS, STIFFNESS_MAX
+from posture_app.core.stats import PromptCounts, Totals, WeekSummary
 from posture_app.ui import look
 from posture_app.ui.window.charts import (
+    BarChart,
     Chart,
     ChartWidget,
     Format,
@@ -38,44 +39,68 @@ def _water_per_day(t: Totals) -> float | None:
     return round(t.water_ml / t.days_with_data) if t.days_with_data else None
 
 
+def _breaks_counts(t: Totals) -> PromptCounts:
+    """The week's posture, stretch, break and eye prompts added up (as This week stacks them)."""
+    total = PromptCounts()
+    for kind in SITTING_KINDS:
+        total += t.prompts.get(kind, PromptCounts())
+    return total
+
+
 def trend_charts(
     series: list[WeekSummary], goals: WeekGoals | None = None
 ) -> tuple[Chart, Chart, Chart, Chart]:
-    """Four line charts, one point per week: sitting, breaks, water and stiffness."""
+    """Four charts, one point or bar per week: sitting, breaks, water and stiffness.
+
+    The same measures as This week's charts: sitting a day with the week's longest unbroken
+    session against the break interval; prompts by how they ended, with natural breaks apart;
+    water a day against the goal; morning and evening stiffness.
+    """
     weeks = tuple(week_label(s) for s in series)
     totals = [s.totals for s in series]
+    counts = [_breaks_counts(t) for t in totals]
+    break_goal = None if goals is None else goals.break_every_minutes
 
     sitting = LineChart(
         "How long did I sit?",
         weeks,
         (
             Series(
-                "Sitting per day (average)",
+                "Sitting per day",
                 tuple(_sitting_per_day(t) for t in totals),
                 Hue.BLUE,
+            ),
+            Series(
+                "Longest session",
+                tuple(
+                    hours(t.longest_session_minutes) if t.days_with_data else None for t in totals
+                ),
+                Hue.ORANGE,
             ),
         ),
         "Sitting",
         unit="h",
+        goal=None if break_goal is None else Goal(hours(break_goal), "Break interval"),
         x_label="Week",
         number_format=Format.HOURS,
     )
-    breaks = LineChart(
+    breaks = BarChart(
         "Did I take my breaks?",
         weeks,
         (
-            Series(
-                "Breaks done",
-                tuple(t.breaks_done if t.days_with_data else None for t in totals),
-                Hue.BLUISH_GREEN,
-            ),
+            Series("Done", tuple(c.done for c in counts), Hue.BLUISH_GREEN),
+            Series("Snoozed", tuple(c.snoozed for c in counts), Hue.SKY_BLUE),
+            Series("Skipped", tuple(c.skipped for c in counts), Hue.ORANGE),
+            Series("Ignored", tuple(c.ignored for c in counts), Hue.GREY),
+        ),
+        "Prompts and breaks",
+        marks=(
             Series(
                 "Natural breaks",
                 tuple(t.natural_breaks if t.days_with_data else None for t in totals),
                 Hue.REDDISH_PURPLE,
             ),
         ),
-        "Breaks in the week",
         x_label="Week",
     )
     water = LineChart(

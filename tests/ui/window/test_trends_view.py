@@ -37,8 +37,13 @@ def week(w: IsoWeek, n: int) -> WeekSummary:
                 day,
                 sitting_minutes=300 + 10 * n + 20 * i,  # two days: 310 + 10n on average
                 sessions=3,
+                longest_session_minutes=60 + n + 30 * i,  # the week's longest: 90 + n
                 natural_breaks=n,
-                prompts={Kind.BREAK: PromptCounts(done=n), Kind.HYDRATION: PromptCounts(done=5)},
+                prompts={
+                    Kind.BREAK: PromptCounts(done=n, snoozed=1, ignored=i),
+                    Kind.POSTURE: PromptCounts(skipped=n % 2),
+                    Kind.HYDRATION: PromptCounts(done=5, skipped=5),
+                },
                 water_ml=1000 + 100 * n,
                 stiffness_morning=min(n, 10) if i == 0 else None,
                 stiffness_evening=None if n == 3 else 5,
@@ -70,19 +75,27 @@ def test_each_measure_is_the_weeks_total_or_average(qtbot) -> None:
     view = view_of(qtbot, series, WeekGoals.from_settings(Settings(water_goal_ml=2200)))
     sitting, breaks, water, stiffness = (c.plotted() for c in view.charts)
     # Week 0 has no data: a gap, not a zero. Sitting is in hours.
-    assert sitting["Sitting per day (average)"] == (
+    assert sitting["Sitting per day"] == (
         None,
         *((310 + 10 * n) / 60 for n in range(1, 12)),
     )
-    assert breaks["Breaks done"] == (None, *(2 * n for n in range(1, 12)))  # hydration left out
+    assert sitting["Longest session"] == (None, *((90 + n) / 60 for n in range(1, 12)))
+    assert set(sitting["Break interval"]) == {1.0}  # the movement-break interval, in hours
+    # Prompts by how they ended, hydration left out (as This week stacks them); an empty week
+    # has no bars and no natural-breaks point.
+    assert breaks["Done"] == (0, *(2 * n for n in range(1, 12)))
+    assert breaks["Snoozed"] == (0, *(2,) * 11)
+    assert breaks["Skipped"] == (0, *(2 * (n % 2) for n in range(1, 12)))
+    assert breaks["Ignored"] == (0, *(1,) * 11)
     assert breaks["Natural breaks"] == (None, *(2 * n for n in range(1, 12)))
     assert water["Water per day (average)"] == (None, *(1000 + 100 * n for n in range(1, 12)))
     assert set(water["Daily goal"]) == {2200}
     assert stiffness["Mornings (average)"] == (None, *range(1, 11), 10)
     assert stiffness["Evenings (average)"] == (None, 5, 5, None, *(5,) * 8)
     # And they are the core's own numbers.
-    assert sitting["Sitting per day (average)"][5] == series[5].totals.sitting_minutes / 2 / 60
+    assert sitting["Sitting per day"][5] == series[5].totals.sitting_minutes / 2 / 60
     assert stiffness["Mornings (average)"][7] == series[7].totals.stiffness_morning_avg
+    assert breaks["Done"][4] == series[4].totals.breaks_done
 
 
 def test_the_table_says_not_rated_where_no_rating(qtbot) -> None:
@@ -96,7 +109,7 @@ def test_the_table_says_not_rated_where_no_rating(qtbot) -> None:
 def test_tables_say_sitting_in_hours_and_minutes_and_water_in_whole_ml(qtbot) -> None:
     view = view_of(qtbot, [week(w, n) for n, w in enumerate(WEEKS)])
     sitting, water = view.charts[0].model, view.charts[2].model
-    assert sitting.headerData(1, Qt.Orientation.Horizontal) == "Sitting per day (average)"
+    assert sitting.headerData(1, Qt.Orientation.Horizontal) == "Sitting per day"
     assert [sitting.index(r, 1).data() for r in (0, 1, 11)] == ["–", "5 h 20 min", "7 h 00 min"]
     assert water.headerData(1, Qt.Orientation.Horizontal) == "Water per day (average) (ml)"
     assert water.index(1, 1).data() == "1100"
@@ -149,7 +162,7 @@ def test_new_weeks_update_the_same_charts(qtbot) -> None:
     first = view.charts[0]
     view.show_weeks([week(w, 1) for w in WEEKS])
     assert view.charts[0] is first
-    assert first.plotted()["Sitting per day (average)"] == (320 / 60,) * 12
+    assert first.plotted()["Sitting per day"] == (320 / 60,) * 12
     assert "Daily goal" not in view.charts[2].plotted()
 
 
@@ -165,6 +178,6 @@ def test_weeks_from_the_store(qtbot) -> None:
     store.add_stiffness(StiffnessRating("r1", local("2026-11-24T19:00"), 6))
     view = view_of(qtbot, weekly_series(store, LAST, 12))
     sitting, _breaks, water, stiffness = (c.plotted() for c in view.charts)
-    assert sitting["Sitting per day (average)"] == (*(None,) * 10, 2, 0)
+    assert sitting["Sitting per day"] == (*(None,) * 10, 2, 0)
     assert water["Water per day (average)"] == (*(None,) * 10, 0, 750)
     assert stiffness["Evenings (average)"] == (*(None,) * 11, 6)
