@@ -661,3 +661,17 @@ def test_weekly_series_oldest_week_is_compared_with_the_week_before_it(store: St
     oldest = weekly_series(store, W48, 3)[0]
     assert oldest.change()["water_ml_per_day"] == 100.0  # 200 - 100
     assert oldest.to_json() == week_summary(store, IsoWeek(2026, 46)).to_json()
+
+
+def test_a_week_read_alone_equals_the_same_week_read_in_a_series(store: Store) -> None:
+    """The window keeps weeks read in different calls side by side: they must agree."""
+    _monday_water(store, (45, 100), (46, 200), (47, 300), (48, 400))
+    session(store, ("2026-11-15T23:30:00+01:00", "2026-11-16T00:40:00+01:00"))  # W46 into W47
+    session(store, ("2026-11-22T22:00:00+01:00", "2026-11-23T02:00:00+01:00"))  # W47 into W48
+    rating(store, "2026-11-16T08:00:00+01:00", 4)
+    series = weekly_series(store, W48, 4)
+    for i, summary in enumerate(series):
+        alone = weekly_series(store, summary.week, 1)[0]
+        assert alone == summary
+        assert alone == week_summary(store, summary.week)
+        assert weekly_series(store, W48, 4 - i)[0] == summary  # as the oldest of a shorter run

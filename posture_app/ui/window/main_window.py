@@ -1,8 +1,9 @@
 """The app window: four tabs (this week, trends, insights, history) and the week they show.
 
-Only the tab in view is computed. Switching weeks on "This week" reads two weeks from the store
-(`week_summary`); Trends and Insights are computed when their tab is shown, or when the week
-changes while they are. A tab's view is not even built, nor its module imported, until it is
+Only the tab in view is computed. Week summaries are kept until the data changes, so switching
+weeks reads only the weeks not read yet: one on "This week" and on Trends (its 12 weeks move by
+one). Trends and Insights are computed when their tab is shown, or when the week changes while
+they are. A tab's view is not even built, nor its module imported, until it is
 first shown. History's edits mark the other tabs stale, so they are read again when next shown.
 What the tray app (another process) records meanwhile is read again too: the window asks SQLite
 whether another connection wrote (`PRAGMA data_version`) every half minute while shown and each
@@ -46,7 +47,7 @@ from posture_app.core.errors import KnownError
 from posture_app.core.files import write_private
 from posture_app.core.insights import DEFAULT_WEEKS, insights_for
 from posture_app.core.settings import Settings
-from posture_app.core.stats import IsoWeek, week_summary, weekly_series
+from posture_app.core.stats import IsoWeek, WeekSummary, weekly_series
 from posture_app.core.store import Records, Store
 from posture_app.core.text import MONTHS
 from posture_app.paths import Paths
@@ -70,6 +71,8 @@ DEFAULT_SIZE = (1000, 760)
 MINIMUM_SIZE = (640, 480)
 #: Trends show this many weeks, ending with the shown week.
 TREND_WEEKS = 12
+#: Week summaries kept at most (a few KB each): enough for Trends and the weeks around it.
+KEPT_SUMMARIES = 4 * TREND_WEEKS
 #: The doctor report covers this many weeks, ending with the shown week.
 REPORT_WEEKS = 4
 #: While the window is shown, it looks this often for what the tray app recorded since (ms).
@@ -226,6 +229,8 @@ class MainWindow(QMainWindow):
         #: Whether the week shown was this week when it was chosen.
         self._on_this_week = self._week == self.current_week()
         self._stale: set[Tab] = set(Tab)
+        #: Week summaries read since the data last changed (see `summaries`).
+        self._summaries: dict[IsoWeek, WeekSummary] = {}
         self._goals: WeekGoals | None = None
         self._last_dir: Path | None = None
         #: Asks where to save a file; None means the user cancelled.
@@ -548,6 +553,7 @@ class MainWindow(QMainWindow):
         """Read everything again (after the tray app recorded more), starting with the shown tab."""
         self._seen_version = self._data_version()  # what is read now is seen
         self._stale = set(Tab)
+        self._summaries.clear()
         self._update_nav()
         self._update_shown()
 
@@ -612,6 +618,7 @@ class MainWindow(QMainWindow):
     def _history_changed(self) -> None:
         """History wrote to the store: the other tabs' numbers are out of date."""
         self._stale |= {Tab.WEEK, Tab.TRENDS, Tab.INSIGHTS}
+        self._summaries.clear()
 
     def _update_nav(self) -> None:
         on_week_tab = self.tab is not Tab.HISTORY
@@ -643,12 +650,12 @@ class MainWindow(QMainWindow):
         week = self._week
         if tab is Tab.WEEK and self.week_view is not None:
             self.week_view.show_week(
-                week_summary(self._store, week),
+                self.summaries(week, 1)[0],
                 self.goals,
-                week_before=lambda: week_summary(self._store, week.shifted(-1)),
+                week_before=lambda: self.summaries(week.shifted(-1), 1)[0],
             )
         elif tab is Tab.TRENDS and self.trends_view is not None:
-            self.trends_view.show_weeks(weekly_series(self._store, week, TREND_WEEKS), self.goals)
+            self.trends_view.show_weeks(self.summaries(week, TREND_WEEKS), self.goals)
         elif tab is Tab.INSIGHTS and self.insights_view is not None:
             last_day = min(week.days[-1], self._clock.now().date())
             findings = insights_for(self._store, last_day)
@@ -660,6 +667,23 @@ class MainWindow(QMainWindow):
             self.insights_view.show_insights(findings.items, findings.missing)
         elif tab is Tab.HISTORY and self.history_view is not None:
             self.history_view.refresh()
+
+    def summaries(self, last: IsoWeek, count: int) -> list[WeekSummary]:
+        """The summaries of `count` weeks ending with `last`, oldest first.
+
+        Only the weeks not read since the data last changed are read, in one go: a step back on
+        Trends reads one week, not twelve. The kept ones are dropped when the data changes (the
+        tray app's recording, an edit in History), and thinned out when there are many.
+        """
+        weeks = [last.shifted(i - count + 1) for i in range(count)]
+        missing = [i for i, w in enumerate(weeks) if w not in self._summaries]
+        if missing:
+            if len(self._summaries) + len(missing) > KEPT_SUMMARIES:
+                self._summaries = {w: self._summaries[w] for w in weeks if w in self._summaries}
+            span = missing[-1] - missing[0] + 1
+            for summary in weekly_series(self._store, weeks[missing[-1]], span):
+                self._summaries[summary.week] = summary
+        return [self._summaries[w] for w in weeks]
 
     @property
     def goals(self) -> WeekGoals:

@@ -394,13 +394,13 @@ def test_week_titles() -> None:
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The core computations the window asks for, in order."""
+    """The core computations the window asks for, in order ("weekly_series 12": 12 weeks read)."""
     seen: list[str] = []
-    for name in ("week_summary", "weekly_series", "insights_for"):
+    for name in ("weekly_series", "insights_for"):
         real = getattr(main_window, name)
 
         def counted(*args, _real=real, _name=name, **kw):
-            seen.append(_name)
+            seen.append(f"{_name} {args[2]}" if _name == "weekly_series" else _name)
             return _real(*args, **kw)
 
         monkeypatch.setattr(main_window, name, counted)
@@ -409,21 +409,83 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_only_the_shown_tab_is_computed(qtbot, store, clock, tmp_path, calls) -> None:
     window = open_window(qtbot, store, clock, tmp_path)
-    assert calls == ["week_summary"]
+    assert calls == ["weekly_series 1"]  # this week
     window.previous_week()
     window.previous_week()
-    assert calls == ["week_summary"] * 3  # no trends, no insights
-    window.show_tab(Tab.TRENDS)
-    assert calls[3:] == ["weekly_series"]
-    window.next_week()  # while trends are shown: only they are computed again
-    assert calls[4:] == ["weekly_series"]
+    assert calls == ["weekly_series 1"] * 3  # no trends, no insights
     window.show_tab(Tab.INSIGHTS)
-    window.show_tab(Tab.TRENDS)  # still up to date
-    window.show_tab(Tab.WEEK)  # the week changed since it was computed
-    window.show_tab(Tab.INSIGHTS)
-    assert calls[5:] == ["insights_for", "week_summary"]
+    assert calls[3:] == ["insights_for"]
+    window.next_week()  # while insights are shown: only they are computed again
+    assert calls[4:] == ["insights_for"]
+    window.show_tab(Tab.WEEK)  # the week changed since it was computed: read already
+    window.show_tab(Tab.INSIGHTS)  # still up to date
+    assert calls[5:] == []
     window.refresh()
-    assert calls[7:] == ["insights_for"]
+    assert calls[5:] == ["insights_for"]
+    window.show_tab(Tab.WEEK)  # read again after a refresh
+    assert calls[6:] == ["weekly_series 1"]
+
+
+def test_weeks_read_once_are_not_read_again_until_the_data_changes(
+    qtbot, shared, clock, tmp_path, calls
+) -> None:
+    store, path = shared
+    window = open_window(qtbot, store, clock, tmp_path)  # week 48
+    window.show_tab(Tab.TRENDS)
+    assert calls == ["weekly_series 1", "weekly_series 11"]  # week 48 is read already
+    window.previous_week()
+    window.previous_week()
+    assert calls[2:] == ["weekly_series 1", "weekly_series 1"]  # one new week a step
+    window.next_week()
+    window.show_tab(Tab.WEEK)
+    assert calls[4:] == []  # all read already
+    assert window.trends_view is not None
+    assert [c.spec for c in window.trends_view.charts] == list(
+        trend_charts(weekly_series(store, IsoWeek(2026, 47), 12), window.goals)
+    )
+    shows_week(window, store, IsoWeek(2026, 47))
+    # The tray app logs a glass this week: what was kept is read again.
+    window.next_week()
+    tray_logs_water(path, clock, 250)
+    assert window.check_for_changes()
+    assert calls[4:] == ["weekly_series 1"]
+    shows_week(window, store, THIS_WEEK)
+    window.show_tab(Tab.TRENDS)
+    assert calls[5:] == ["weekly_series 11"]
+    assert [c.spec for c in window.trends_view.charts] == list(
+        trend_charts(weekly_series(store, THIS_WEEK, 12), window.goals)
+    )
+
+
+def test_an_edit_in_history_drops_the_weeks_kept(qtbot, calls, store, clock, tmp_path) -> None:
+    window = open_window(qtbot, store, clock, tmp_path)
+    window.show_tab(Tab.HISTORY)
+    window.show_tab(Tab.WEEK)
+    assert calls == ["weekly_series 1"]  # kept
+    window.show_tab(Tab.HISTORY)
+    assert window.history_view is not None
+    window.history_view.changed.emit()  # what History says after it wrote
+    window.show_tab(Tab.WEEK)
+    assert calls == ["weekly_series 1"] * 2
+
+
+def test_the_weeks_kept_are_thinned_out_when_there_are_many(
+    qtbot, calls, store, clock, tmp_path
+) -> None:
+    from posture_app.ui.window.main_window import KEPT_SUMMARIES
+
+    window = open_window(qtbot, store, clock, tmp_path)
+    window.show_tab(Tab.TRENDS)
+    for _ in range(KEPT_SUMMARIES + 5):
+        window.previous_week()
+    assert len(window._summaries) <= KEPT_SUMMARIES
+    assert calls == ["weekly_series 1", "weekly_series 11"] + ["weekly_series 1"] * (
+        KEPT_SUMMARIES + 5
+    )
+    read = len(calls)
+    for _ in range(3):
+        window.next_week()  # the weeks just seen are still kept
+    assert len(calls) == read
 
 
 def test_switching_weeks_with_five_years_of_data(qtbot, qapp, clock, tmp_path) -> None:
