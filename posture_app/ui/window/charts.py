@@ -329,9 +329,12 @@ class _Theme:
     def of(cls, dark: bool, palette: QPalette | None = None) -> _Theme:
         """Colours from a widget palette, or the fixed paper colours when there is none."""
         if palette is not None:
-            background = palette.color(QPalette.ColorRole.Window)
-            text = palette.color(QPalette.ColorRole.WindowText)
-            muted = look.muted_color(palette)
+            # The base colour (white in light palettes, as paper is): the series' contrast is
+            # chosen against it. The window colour around it is greyer, and fainter hues fall
+            # under 3:1 there.
+            background = palette.color(QPalette.ColorRole.Base)
+            text = palette.color(QPalette.ColorRole.Text)
+            muted = _mix(text, background, look.MUTED_TEXT_SHARE)
         else:
             background, text = (QColor(c) for c in _PAPER[dark])
             muted = text
@@ -457,6 +460,8 @@ class _Drawing:
         self.chart.setDropShadowEnabled(False)
         self.chart.setBackgroundRoundness(0)
         self.chart.setMargins(QMargins(*(_CHART_MARGIN,) * 4))
+        # The background reaches the chart's edges, in line with its title above it.
+        self.chart.layout().setContentsMargins(0, 0, 0, 0)
         self.chart.setFont(font)
         self.chart.setTitleFont(look.title_font(font))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)

@@ -254,7 +254,7 @@ def test_set_chart_of_another_shape_draws_it_anew(qtbot) -> None:
     assert [model.index(1, c).data() for c in range(3)] == ["Tue", "not rated", "6"]
 
 
-def test_switching_four_charts_takes_under_50_ms(qtbot, qapp) -> None:
+def test_switching_four_charts_back_and_forth_ends_on_the_right_values(qtbot, qapp) -> None:
     other_bars = BarChart(
         SITTING.title,
         DAYS,
@@ -315,6 +315,41 @@ def test_the_widget_recolours_when_the_palette_turns_dark(qtbot, qapp) -> None:
     try:
         qapp.setPalette(dark_palette())
         qtbot.waitUntil(lambda: bars.color() == hue_color(Hue.BLUE, dark=True), timeout=2000)
+    finally:
+        qapp.setPalette(before)
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG's contrast ratio of two colours (1 to 21)."""
+
+    def luminance(c: QColor) -> float:
+        channels = [
+            x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+            for x in (c.redF(), c.greenF(), c.blueF())
+        ]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_every_hue_stands_out_3_to_1_from_the_background_it_is_drawn_on(
+    qtbot, qapp, dark: bool
+) -> None:
+    before = QPalette(qapp.palette())
+    try:
+        if dark:
+            qapp.setPalette(dark_palette())
+        widget = shown(qtbot, SITTING)
+        background = widget.chart_view.chart().backgroundBrush().color()
+        # The base colour, as paper is: white in a light palette (the window's grey is not).
+        assert background == widget.palette().color(QPalette.ColorRole.Base)
+        assert background != widget.palette().color(QPalette.ColorRole.Window)
+        for hue in Hue:
+            assert contrast(hue_color(hue, dark=dark), background) >= 3.0, hue
+        image = widget.chart_view.grab().toImage()
+        assert image.pixelColor(2, 2) == background  # drawn up to its edges
     finally:
         qapp.setPalette(before)
 
