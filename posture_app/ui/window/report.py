@@ -738,7 +738,7 @@ class PrintedReport:
         )
         values = "".join(f"<td><b>{_unbroken(value)}</b></td>" for _name, value, _change in rows)
         changes = "".join(
-            f"<td style='color:{PDF_MUTED}; font-size:8pt'>{_esc(change)}</td>"
+            f"<td style='color:{PDF_MUTED}; font-size:8pt'>{_change_html(change)}</td>"
             for _name, _value, change in rows
         )
         return (
@@ -776,6 +776,14 @@ def _esc(text: str) -> str:
 def _unbroken(text: str) -> _Html:
     """Escaped HTML that keeps one line: "6 h 14 min", "3.2 of 10", "1606 ml"."""
     return _Html(_esc(text).replace(" ", "&nbsp;"))
+
+
+def _change_html(change: str) -> _Html:
+    """A change that wraps only before "vs": "+1 h 49 min" and "vs last week" stay whole."""
+    amount, vs, rest = change.partition(" vs ")
+    if not vs:
+        return _Html(_esc(change))
+    return _Html(f"{_unbroken(amount)} {_unbroken('vs ' + rest)}")
 
 
 def _unbroken_dates(text: str) -> str:

@@ -338,6 +338,14 @@ def test_the_weeks_headline_names_values_and_changes_have_rows_of_their_own(
     assert [text(2, c) for c in range(5)] == [change for _, _, change in rows]
 
 
+def test_a_change_wraps_only_before_vs() -> None:
+    # Never inside "+1 h 49 min" nor "vs last week" (a narrow column wrapped "vs last / week").
+    html = report._change_html("+1 h 49 min vs last week")
+    assert html == "+1&nbsp;h&nbsp;49&nbsp;min vs&nbsp;last&nbsp;week"
+    assert report._change_html("no data last week") == "no data last week"
+    assert report._change_html("−0.7 vs last week").startswith("−0.7 vs&nbsp;")
+
+
 def test_one_week_report_says_one_week(qapp, week_store) -> None:
     doc = printed(week_store, weeks=1)
     assert doc.content.title == "Back stiffness and sitting: 1 week, 23–29 November 2026"
