@@ -6,6 +6,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPaintEvent, QPalette, QResizeEvent
@@ -56,10 +57,10 @@ HEADLINES = (
     ("stiffness_morning_avg", "Stiffness, mornings"),
     ("stiffness_evening_avg", "Stiffness, evenings"),
 )
-#: How to add data by hand, for the empty states.
+#: How to add data by hand, for the empty states (rich text).
 HOW_TO_LOG = (
     "To rate your back stiffness, choose “Log stiffness…” in the tray menu, "
-    "or run: posture-app log stiffness 3"
+    "or run <code>posture-app log stiffness 3</code>"
 )
 
 
@@ -251,6 +252,7 @@ class EmptyNote(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setMargin(look.MARGIN_PX * 2)
@@ -258,11 +260,17 @@ class EmptyNote(QLabel):
 
     def show_text(self, first_line: str) -> None:
         """Say what is missing, how the charts fill in, and how to log a rating."""
-        self.setText(
-            f"{first_line}\n\n"
+        fill = (
             "The charts fill in while posture-app runs in the tray: it notes how long you sit, "
-            "the breaks you take and the water you log.\n\n" + HOW_TO_LOG
+            "the breaks you take and the water you log."
         )
+        self.setText(
+            f"<p style='font-size:large'><b>{escape(first_line)}</b></p>"
+            f"<p>{fill}</p><p>{HOW_TO_LOG}</p>"
+        )
+        # Screen readers get the words without the markup.
+        plain = HOW_TO_LOG.replace("<code>", "").replace("</code>", "")
+        self.setAccessibleDescription(f"{first_line} {fill} {plain}")
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Paint, then say so."""

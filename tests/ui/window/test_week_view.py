@@ -223,6 +223,9 @@ def test_an_empty_week_explains_instead_of_drawing_empty_charts(qtbot) -> None:
     assert "Nothing recorded in week 48 yet." in text
     assert "“Log stiffness…” in the tray menu" in text
     assert "posture-app log stiffness 3" in text
+    spoken = view.pages.empty.accessibleDescription()  # the words, without the markup
+    assert spoken.startswith("Nothing recorded in week 48 yet. The charts fill in")
+    assert spoken.endswith("in the tray menu, or run posture-app log stiffness 3")
 
 
 def test_an_empty_week_builds_the_charts_out_of_sight_once_idle(qtbot) -> None:
