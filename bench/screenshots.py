@@ -13,6 +13,7 @@ else it uses the data there), then, with the clock fixed at that moment:
     insights, history), grabbed after it has painted. Fusion style; light is Fusion's own
     palette, dark a dark palette with every colour role set, as a dark desktop theme sets it
     (offscreen Qt knows no colour scheme: the app follows the palette, see look.is_dark);
+  - window-empty-light.png: the window on an empty store, as a brand-new user first sees it;
   - report-week.png: what `posture-app report --week 2026-W48 --png FILE` writes
     (report.write_png, the function that command calls);
   - report-page-<n>.png: every page of what `report --week 2026-W48 --pdf FILE` writes
@@ -150,6 +151,26 @@ def window_shots(app: QApplication, base: Path, out: Path, mode: str) -> list[Pa
     return saved
 
 
+def empty_shot(app: QApplication, out: Path, mode: str) -> Path:
+    """The window as a brand-new user first sees it (nothing recorded yet); the file written."""
+    from posture_app.ui.window.main_window import MainWindow
+
+    store = Store.in_memory()
+    try:
+        window = MainWindow(store, Settings(), ManualClock(NOW), out)
+        window.show()
+        settle(app)
+        target = out / f"window-empty-{mode}.png"
+        if not window.grab().save(str(target)):
+            raise OSError(f"could not write {target}")
+        window.close()
+        window.deleteLater()
+        settle(app)
+    finally:
+        store.close()
+    return target
+
+
 def report_shots(base: Path, out: Path) -> list[Path]:
     """report --png, and each page of report --pdf drawn to a PNG; the files written."""
     from posture_app.ui.window import report
@@ -216,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         app.setPalette(light)
         saved += report_shots(base, args.out)  # print is light whatever the desktop
         saved += window_shots(app, base, args.out, "light")
+        saved.append(empty_shot(app, args.out, "light"))
         app.setPalette(dark_palette())
         saved += window_shots(app, base, args.out, "dark")
     for path in saved:
