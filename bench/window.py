@@ -32,7 +32,8 @@ once into a temporary folder, or into --basedir if that has no database yet (els
   (b) Switching weeks. In the same helper, on the last window: --switches steps (half back with
       previous_week(), half forward with next_week()), each timed from the call through
       processEvents(), a synchronous repaint() of the whole window and processEvents() again.
-      On "This week" (the target), then on Trends and Insights for information.
+      On "This week" (the target: the median of the steps back, each to a week the window has
+      not read yet, and the worst of all), then on Trends and Insights for information.
   (c) The tray's memory. The real app, `main.py --basedir COPY` (a copy of the data, with a
       state.json saying the user was welcomed: no welcome window) on its own desktop; once its
       tray icon is embedded (bench/tray.py's watcher) and --settle seconds have passed, its PSS
@@ -216,7 +217,8 @@ def inprocess(basedir: Path, opens: int, switches: int) -> dict[str, Any]:
     freeze_startup_objects()  # as the window process does a second after it opens
 
     def switch(n: int) -> dict[str, list[float]]:
-        """Wall and CPU milliseconds of n week switches (half back, half forward)."""
+        """Wall and CPU milliseconds of n week switches: n // 2 back (each to a week the window
+        has not read yet), then the rest forward (to weeks it keeps)."""
         assert window is not None
         wall, cpu = [], []
         for k in range(n):
@@ -242,6 +244,8 @@ def inprocess(basedir: Path, opens: int, switches: int) -> dict[str, Any]:
     out["switch"] = {}
     out["tab_ms"] = {}
     for tab in (Tab.WEEK, Tab.TRENDS, Tab.INSIGHTS):
+        window.refresh()  # drops the weeks kept: no tab steps into weeks another one read
+        app.processEvents()
         t = time.perf_counter()
         window.show_tab(tab)
         app.processEvents()
@@ -254,6 +258,16 @@ def inprocess(basedir: Path, opens: int, switches: int) -> dict[str, Any]:
     assert store is not None
     store.close()
     return out
+
+
+def backs(values: list[float]) -> list[float]:
+    """The steps back of one tab's switches (the first half: see `switch` in `inprocess`)."""
+    return values[: len(values) // 2]
+
+
+def forwards(values: list[float]) -> list[float]:
+    """The steps forward of one tab's switches (the second half)."""
+    return values[len(values) // 2 :]
 
 
 # --- (a) process start to first paint ---------------------------------------------------------
@@ -998,6 +1012,10 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
     inproc_again = [v for r in res.inproc for v in r["open_ms"][1:]]
     week_sw = [v for r in res.inproc for v in r["switch"]["week"]["wall"]]
     week_cpu = [v for r in res.inproc for v in r["switch"]["week"]["cpu"]]
+    # Judged on the steps back: each reads a week the window has not read yet (forward steps
+    # go to weeks it keeps, and are quicker).
+    back_sw = [v for r in res.inproc for v in backs(r["switch"]["week"]["wall"])]
+    back_cpu = [v for r in res.inproc for v in backs(r["switch"]["week"]["cpu"])]
     worst = max(week_sw, default=float("nan"))
     mem = res.memory
     diff = mem.after_pss - mem.before_pss
@@ -1063,13 +1081,14 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
             verdict(open_in < OPEN_MS),
         ),
         (
-            f"Switching weeks on This week takes under 50 ms: median of {len(week_sw)}",
-            f"{median(week_sw):.1f} ms (CPU {median(week_cpu):.1f} ms)",
+            "Switching weeks on This week takes under 50 ms: median of the "
+            f"{len(back_sw)} steps back (each to a week not read yet)",
+            f"{median(back_sw):.1f} ms (CPU {median(back_cpu):.1f} ms)",
             f"{SWITCH_MS:.0f} ms",
-            verdict(bool(week_sw) and median(week_sw) < SWITCH_MS),
+            verdict(bool(back_sw) and median(back_sw) < SWITCH_MS),
         ),
         (
-            "(same) worst switch",
+            f"(same) worst of all {len(week_sw)} switches, back and forward",
             f"{worst:.1f} ms (CPU: worst {max(week_cpu, default=float('nan')):.1f} ms)",
             f"{SWITCH_MS:.0f} ms",
             verdict(bool(week_sw) and worst < SWITCH_MS),
@@ -1216,12 +1235,15 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
     for key, label in (("week", "This week"), ("trends", "Trends"), ("insights", "Insights")):
         v = [x for r in res.inproc for x in r["switch"][key]["wall"]]
         c = [x for r in res.inproc for x in r["switch"][key]["cpu"]]
+        back = [x for r in res.inproc for x in backs(r["switch"][key]["wall"])]
+        forward = [x for r in res.inproc for x in forwards(r["switch"][key]["wall"])]
         tab = [r["tab_ms"][key] for r in res.inproc]
         rows.append(
             (
                 label,
                 str(len(v)),
-                f"{median(v):.1f}",
+                f"{median(back):.1f}",
+                f"{median(forward):.1f}",
                 f"{statistics.quantiles(v, n=10)[-1]:.1f}" if len(v) >= 10 else "",
                 f"{max(v, default=float('nan')):.1f}",
                 f"{median(c):.1f}",
@@ -1233,7 +1255,8 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
         [
             "Tab",
             "switches",
-            "median ms",
+            "median back ms",
+            "median forward ms",
             "90th percentile ms",
             "worst ms",
             "CPU median ms",
@@ -1250,9 +1273,12 @@ def report(opts: Options, info: list[tuple[str, str]], res: Results, elapsed: fl
         f"({opts.switches} switches on "
         f"This week, {max(2, opts.switches // 2)} on each other tab), timing previous_week() "
         "or next_week(), processEvents(), repaint() of the whole window (a synchronous paint, "
-        "pushed to the X server) and processEvents(). Only This week has a target; Trends reads "
-        "12 weeks and Insights 8 weeks at each step. *CPU* is the helper's own CPU time "
-        "(time.process_time) over the same span: it grows much less than wall time when "
+        "pushed to the X server) and processEvents(). Only This week has a target. The window "
+        "keeps the weeks it has read until the data changes (each tab starts with none kept): "
+        "a step back reads one week it has not read yet (on Trends too, whose 12 weeks move by "
+        "one), a step forward reads none; Insights reads 8 weeks at each step. *CPU* is the "
+        "helper's own CPU time (time.process_time) over the same span: it grows much less than "
+        "wall time when "
         "other processes take the CPUs (caches and a shared host still slow it a little), so "
         "a slow switch with little CPU was waiting, not working. *Showing the tab* is the "
         "first switch to that tab (building its view).",
