@@ -513,8 +513,11 @@ class MainWindow(QMainWindow):
         if week != self._week:
             log.info("showing week %s", week)
             self._week = week
-            self._stale |= {Tab.WEEK, Tab.TRENDS, Tab.INSIGHTS}
-            self._update_shown()
+            # The weeks kept may be out of date if the tray app wrote since the last look (a
+            # cheap question): then everything is read again, the new week first.
+            if not self.check_for_changes():
+                self._stale |= {Tab.WEEK, Tab.TRENDS, Tab.INSIGHTS}
+                self._update_shown()
         self._update_nav()
 
     def previous_week(self) -> None:

@@ -457,6 +457,18 @@ def test_weeks_read_once_are_not_read_again_until_the_data_changes(
     )
 
 
+def test_a_step_to_a_kept_week_shows_what_the_tray_app_recorded_since(
+    qtbot, shared, clock, tmp_path
+) -> None:
+    store, path = shared
+    window = open_window(qtbot, store, clock, tmp_path)
+    window.previous_week()
+    tray_logs_water(path, clock, 300)  # this week, before the half-minute look
+    window.next_week()  # back to this week, which the window had kept
+    shows_week(window, store, THIS_WEEK)
+    assert not window.check_for_changes()  # seen
+
+
 def test_an_edit_in_history_drops_the_weeks_kept(qtbot, calls, store, clock, tmp_path) -> None:
     window = open_window(qtbot, store, clock, tmp_path)
     window.show_tab(Tab.HISTORY)
