@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from enum import StrEnum, auto
 
 from posture_app.core.model import SITTING_KINDS
-from posture_app.core.stats import DaySummary, fetch_range, summarize_days
+from posture_app.core.stats import DaySummary, fetch_range, mean_tenths, summarize_days
 from posture_app.core.store import Store
 
 #: Days each group needs before a comparison is shown.
@@ -215,8 +215,8 @@ def _round_cut(measure: Measure, low: int, high: int) -> int:
 
 
 def _tenths(ratings: list[int]) -> int:
-    """The mean in tenths of a point, rounded half up (exact, no float error)."""
-    return (20 * sum(ratings) + len(ratings)) // (2 * len(ratings))
+    """The mean in tenths of a point, rounded half up (as the week's averages are)."""
+    return mean_tenths(ratings)
 
 
 def _words(measure: Measure, cut: int) -> tuple[str, str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -297,6 +298,12 @@ def summarize_days(records: Records, days: list[date]) -> list[DaySummary]:
     return out
 
 
+def mean_tenths(ratings: Sequence[int]) -> int:
+    """The mean of whole ratings in tenths of a point, rounded half up as people round (3.25
+    is 3.3), exactly: no float error, no round-half-to-even."""
+    return (20 * sum(ratings) + len(ratings)) // (2 * len(ratings))
+
+
 def totals_of(days: list[DaySummary]) -> Totals:
     """Sum and average a run of days."""
     prompts: dict[Kind, PromptCounts] = {}
@@ -313,8 +320,8 @@ def totals_of(days: list[DaySummary]) -> Totals:
         prompts=prompts,
         water_ml=sum(d.water_ml for d in days),
         days_with_data=sum(1 for d in days if d.has_data),
-        stiffness_morning_avg=round(sum(mornings) / len(mornings), 1) if mornings else None,
-        stiffness_evening_avg=round(sum(evenings) / len(evenings), 1) if evenings else None,
+        stiffness_morning_avg=mean_tenths(mornings) / 10 if mornings else None,
+        stiffness_evening_avg=mean_tenths(evenings) / 10 if evenings else None,
     )
 
 

@@ -675,3 +675,18 @@ def test_a_week_read_alone_equals_the_same_week_read_in_a_series(store: Store) -
         assert alone == summary
         assert alone == week_summary(store, summary.week)
         assert weekly_series(store, W48, 4 - i)[0] == summary  # as the oldest of a shorter run
+
+
+def test_stiffness_averages_round_half_up_as_people_do(store: Store) -> None:
+    # Mornings 3, 3, 4, 3: 3.25, which round() would make 3.2 (half to even). Evenings 2, 3:
+    # 2.5 stays 2.5; 1, 2, 2: 1.666... is 1.7.
+    for day, score in (("23", 3), ("24", 3), ("25", 4), ("26", 3)):
+        rating(store, f"2026-11-{day}T08:00:00+01:00", score)
+    for day, score in (("23", 2), ("24", 3)):
+        rating(store, f"2026-11-{day}T19:00:00+01:00", score)
+    totals = week_summary(store, W48).totals
+    assert (totals.stiffness_morning_avg, totals.stiffness_evening_avg) == (3.3, 2.5)
+    rating(store, "2026-11-16T19:00:00+01:00", 1)
+    rating(store, "2026-11-17T19:00:00+01:00", 2)
+    rating(store, "2026-11-18T19:00:00+01:00", 2)
+    assert week_summary(store, IsoWeek(2026, 47)).totals.stiffness_evening_avg == 1.7
