@@ -523,7 +523,12 @@ def format_week(summary: WeekSummary, settings: Settings) -> str:
         + f"{_litres(t.water_ml):>8}"
         + f"{_pair(_avg(t.stiffness_morning_avg), _avg(t.stiffness_evening_avg)):>12}"
     )
-    lines += ["", "Stiffness: morning / evening, 0 (none) to 10 (worst)."]
+    lines += [
+        "",
+        "Breaks: the times you got up on your own. "
+        "Prompts done: reminders you did, of those shown.",
+        "Stiffness: morning / evening, 0 (none) to 10 (worst).",
+    ]
     per_day = round(t.water_ml / t.days_with_data)
     lines.append(f"Water: {per_day} ml a day on average; your goal is {settings.water_goal_ml} ml.")
     change = summary.change()

@@ -144,6 +144,9 @@ def test_text_report_reads_as_a_table(posture, with_day):
     assert "7h10" in monday
     assert "4h20" in monday
     assert "6 / 4" in monday
+    # The columns a reader could mix up are named under the table.
+    assert "Breaks: the times you got up on your own." in out
+    assert "Prompts done: reminders you did, of those shown." in out
 
 
 def test_text_report_of_an_empty_week_explains_itself(posture):
