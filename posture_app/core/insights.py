@@ -170,7 +170,7 @@ def _compare(measure: Measure, pairs: list[_Pair]) -> Insight | None:
     if min(len(more), len(fewer)) < MIN_DAYS_PER_SIDE:
         return None
     shown = _round_cut(measure, cut, min(x for x, _ in pairs if x > cut))
-    more_tenths, fewer_tenths = _tenths(more), _tenths(fewer)
+    more_tenths, fewer_tenths = mean_tenths(more), mean_tenths(fewer)
     clear = abs(more_tenths - fewer_tenths) >= round(CLEAR_DIFFERENCE * 10)
     group, others, what = _words(measure, shown)
     a, b = f"{more_tenths / 10:.1f}", f"{fewer_tenths / 10:.1f}"
@@ -212,11 +212,6 @@ def _round_cut(measure: Measure, low: int, high: int) -> int:
             nearest = (low + high + step) // (2 * step) * step
             return min(max(nearest, first), last)
     return low
-
-
-def _tenths(ratings: list[int]) -> int:
-    """The mean in tenths of a point, rounded half up (as the week's averages are)."""
-    return mean_tenths(ratings)
 
 
 def _words(measure: Measure, cut: int) -> tuple[str, str, str]:

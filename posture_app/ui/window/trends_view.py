@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from posture_app.core.model import SITTING_KINDS, STIFFNESS_MAX
-from posture_app.core.stats import PromptCounts, Totals, WeekSummary
+from posture_app.core.model import STIFFNESS_MAX
+from posture_app.core.stats import Totals, WeekSummary
 from posture_app.ui import look
 from posture_app.ui.window.charts import (
     BarChart,
@@ -17,7 +17,13 @@ from posture_app.ui.window.charts import (
     LineChart,
     Series,
 )
-from posture_app.ui.window.week_view import NOT_RATED, ChartPages, WeekGoals, hours
+from posture_app.ui.window.week_view import (
+    NOT_RATED,
+    ChartPages,
+    WeekGoals,
+    breaks_counts,
+    hours,
+)
 
 #: Trend charts side by side are at least this wide, in pixels: room for twelve week labels
 #: standing upright (about 28 px each) beside the value axis.
@@ -39,14 +45,6 @@ def _water_per_day(t: Totals) -> float | None:
     return round(t.water_ml / t.days_with_data) if t.days_with_data else None
 
 
-def _breaks_counts(t: Totals) -> PromptCounts:
-    """The week's posture, stretch, break and eye prompts added up (as This week stacks them)."""
-    total = PromptCounts()
-    for kind in SITTING_KINDS:
-        total += t.prompts.get(kind, PromptCounts())
-    return total
-
-
 def trend_charts(
     series: list[WeekSummary], goals: WeekGoals | None = None
 ) -> tuple[Chart, Chart, Chart, Chart]:
@@ -58,7 +56,7 @@ def trend_charts(
     """
     weeks = tuple(week_label(s) for s in series)
     totals = [s.totals for s in series]
-    counts = [_breaks_counts(t) for t in totals]
+    counts = [breaks_counts(t.prompts) for t in totals]
     break_goal = None if goals is None else goals.break_every_minutes
 
     sitting = LineChart(

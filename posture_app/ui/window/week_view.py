@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import escape
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from posture_app.core.errors import KnownError
 from posture_app.core.model import SITTING_KINDS, STIFFNESS_MAX, Kind
 from posture_app.core.settings import Settings
-from posture_app.core.stats import DaySummary, PromptCounts, Totals, WeekSummary
+from posture_app.core.stats import PromptCounts, Totals, WeekSummary
 from posture_app.core.text import minutes_text
 from posture_app.ui import look
 from posture_app.ui.window.charts import (
@@ -84,11 +84,11 @@ class WeekGoals:
         return cls(minutes, settings.water_goal_ml)
 
 
-def breaks_counts(day: DaySummary) -> PromptCounts:
-    """The day's posture, stretch, break and eye prompts added up."""
+def breaks_counts(prompts: Mapping[Kind, PromptCounts]) -> PromptCounts:
+    """Posture, stretch, break and eye prompts added up (of a day's or a week's prompts)."""
     total = PromptCounts()
     for kind in SITTING_KINDS:
-        total += day.counts(kind)
+        total += prompts.get(kind, PromptCounts())
     return total
 
 
@@ -101,7 +101,7 @@ def week_charts(summary: WeekSummary, goals: WeekGoals) -> tuple[Chart, Chart, C
     """The week's four charts: sitting, breaks, water and stiffness (also for `report --png`)."""
     days = summary.days
     categories = tuple(DAY_NAMES[d.date.weekday()] for d in days)
-    counts = [breaks_counts(d) for d in days]
+    counts = [breaks_counts(d.prompts) for d in days]
     break_goal = goals.break_every_minutes
     sitting = BarChart(
         "How long did I sit?",
